@@ -1,0 +1,112 @@
+"""The build, stage by stage: gather and validate everything first, then write.
+
+load the project → load the data → parse the content → build the charts →
+render the pages → write the site. Nothing touches the output folder until
+every page and chart has been produced in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .config import load_project
+from .content import parse_content
+from .data import Snapshot, load_snapshot
+from .errors import BuildError, Warnings
+from .render import SiteInfo, render_pages, static_files
+from .values import Values
+from .write import write_site
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    charts: int
+    series: int
+    data_as_of: date | None
+    seconds: float
+    warnings: list[str]
+    out: Path
+
+
+class StrictFailure(BuildError):
+    """Warnings were raised and `--strict` asked for them to fail the build."""
+
+
+def build_site(root: Path, out: Path, *, strict: bool = False) -> BuildResult:
+    started = time.perf_counter()
+    warnings = Warnings()
+    # 1. Load the project: folders, settings, interface strings.
+    project = load_project(root)
+    # 2. Load the data snapshot: registry, CSVs, manifests. Only data/ is read.
+    snapshot = load_snapshot(project.data_dir, warnings)
+    # 3. Parse the content: front matter, live values, Markdown; charts become slots.
+    from .charts import load_charts
+
+    charts = load_charts()
+    pages = parse_content(
+        project.content_dir,
+        project.languages,
+        lambda lang: Values(snapshot, lang),
+        charts,
+        relative_to=project.root,
+    )
+    # 4. Build the charts that pages use, in every language.
+    from .charts.build import build_charts, vega_bundle
+
+    used = {use.name for page in pages for use in page.charts}
+    chart_set = build_charts(charts, used, snapshot, project.languages)
+    # 5. Render the pages through the templates.
+    site = SiteInfo(project, snapshot, built_at(snapshot), pages)
+    files = render_pages(site, chart_set)
+    files.update(chart_set.files)
+    files.update(static_files(project.templates_dir))
+    if used:
+        files["assets/vega.js"] = vega_bundle()
+    files.update(downloads(snapshot))
+    files[".nojekyll"] = b""
+    if strict and warnings:
+        raise StrictFailure(f"{len(warnings)} warning(s) and --strict: " + "; ".join(warnings.messages))
+    # 6. Write: build beside the output folder, then swap it into place.
+    write_site(files, out)
+    return BuildResult(
+        pages=len(pages),
+        charts=len(used),
+        series=len(snapshot.series),
+        data_as_of=snapshot.as_of,
+        seconds=time.perf_counter() - started,
+        warnings=warnings.messages,
+        out=out,
+    )
+
+
+def downloads(snapshot: Snapshot) -> dict[str, bytes]:
+    """The full CSV of every series whose licence allows redistribution."""
+    return {
+        f"data/{sid}.csv": series.csv_path.read_bytes()
+        for sid, series in sorted(snapshot.series.items())
+        if series.info.redistribute
+    }
+
+
+def built_at(snapshot: Snapshot) -> datetime:
+    """The build's timestamp: SOURCE_DATE_EPOCH if set, else when the data was last retrieved.
+
+    Taking it from the inputs, never the clock, keeps two builds byte-identical.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except ValueError:
+            raise BuildError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+    stamps = [s.manifest.get("retrieved_at") for s in snapshot.series.values()]
+    parsed = [datetime.fromisoformat(str(s).replace("Z", "+00:00")) for s in stamps if s]
+    return max(parsed) if parsed else datetime(1970, 1, 1, tzinfo=UTC)

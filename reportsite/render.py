@@ -1,0 +1,139 @@
+"""Stage 5: render the pages through the Jinja templates, charts filled into their slots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .charts.build import ChartSet
+from .config import Project
+from .content import SLOT, Page
+from .data import Snapshot
+from .errors import TemplateError
+from .values import format_date
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every template sees about the whole site."""
+
+    project: Project
+    snapshot: Snapshot
+    built_at: datetime
+    pages: list[Page]
+
+
+def page_path(page: Page, default_language: str) -> str:
+    """Where a page is written, relative to the site root."""
+    prefix = "" if page.lang == default_language else f"{page.lang.lower()}/"
+    return prefix + page.output_name
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = lambda value, lang: format_date(value, lang)
+    return env
+
+
+def render_pages(site: SiteInfo, charts: ChartSet) -> dict[str, bytes]:
+    """Every page as HTML, keyed by its path in the site."""
+    env = make_environment(site.project.templates_dir)
+    files: dict[str, bytes] = {}
+    for page in site.pages:
+        path = page_path(page, site.project.default_language)
+        context = _context(site, page, path)
+        body = _fill_charts(env, page, charts, context)
+        html = _render(env, page.template, {**context, "body": body}, page)
+        files[path] = html.encode("utf-8")
+    return files
+
+
+def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
+    project = site.project
+    lang = page.lang
+    root = "../" * path.count("/")
+    same_lang = [p for p in site.pages if p.lang == lang]
+    chapters = sorted((p for p in same_lang if p.kind == "chapter"), key=lambda p: p.order)
+    position = chapters.index(page) if page in chapters else -1
+    return {
+        "site": {
+            "title": project.text("title", lang),
+            "description": project.text("description", lang),
+            "base_url": project.settings.get("base_url", ""),
+        },
+        "t": project.strings.get(lang, {}),
+        "lang": lang,
+        "page": page,
+        "path": path,
+        "root": root,
+        "chapters": chapters,
+        "pages": sorted(same_lang, key=lambda p: p.order),
+        "previous": chapters[position - 1] if position > 0 else None,
+        "next": chapters[position + 1] if 0 <= position < len(chapters) - 1 else None,
+        "alternates": _alternates(site, page),
+        "href": lambda other: root + page_path(other, project.default_language),
+        "series": [site.snapshot.series[k] for k in sorted(site.snapshot.series)],
+        "series_by_id": site.snapshot.series,
+        "language_names": {k: v.get("language_name", k) for k, v in project.strings.items()},
+        "home_href": root + ("" if lang == project.default_language else f"{lang.lower()}/") + "index.html",
+        "data_as_of": site.snapshot.as_of,
+        "built_at": site.built_at,
+    }
+
+
+def _alternates(site: SiteInfo, page: Page) -> list[tuple[str, str]]:
+    """(language, path from the site root) of this page in every language that has it."""
+    default = site.project.default_language
+    return [(other.lang, page_path(other, default)) for other in site.pages if other.slug == page.slug]
+
+
+def _fill_charts(env: jinja2.Environment, page: Page, charts: ChartSet, context: dict[str, Any]) -> str:
+    body = page.body_html
+    for index, use in enumerate(page.charts):
+        figure = charts.figures[(use.name, page.lang)]
+        html = _render(env, "_chart.html", {**context, "figure": figure, "use": use, "index": index}, page)
+        slot = SLOT.format(index=index)
+        if slot not in body:
+            raise TemplateError(f"chart '{use.name}' must stand on a line of its own", path=page.source)
+        body = body.replace(slot, html.strip(), 1)
+    return body
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any], page: Page) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"template '{exc.name}' not found in templates/ (needed by {page.source})",
+            path=Path("templates") / str(exc.name),
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template syntax error: {exc.message}",
+            path=Path("templates") / (exc.name or name),
+            line=exc.lineno,
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(
+            f"template failed for {page.source}: {exc}", path=Path("templates") / name
+        ) from None
+
+
+def static_files(templates_dir: Path) -> Iterable[tuple[str, bytes]]:
+    """The files under `templates/static/`, published under `assets/`."""
+    static = templates_dir / "static"
+    for path in sorted(static.rglob("*")) if static.is_dir() else []:
+        if path.is_file():
+            yield "assets/" + path.relative_to(static).as_posix(), path.read_bytes()
