@@ -10,7 +10,7 @@ from typing import Any
 from .errors import BuildError, ConfigError
 
 CONFIG_NAME = "_site.toml"
-STRINGS_NAME = "strings.toml"
+STRINGS_DIR = "strings"
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,24 @@ def load_project(root: Path) -> Project:
         or not all(isinstance(lang, str) for lang in languages)
     ):
         raise ConfigError("'languages' must be a non-empty list of language codes", path=config_path)
-    strings_path = root / "templates" / STRINGS_NAME
-    strings = read_toml(strings_path) if strings_path.exists() else {}
+    strings = load_strings(root / "templates" / STRINGS_DIR, languages)
     for lang in languages:
         if not (root / "content" / lang).is_dir():
             raise ConfigError(f"language '{lang}' has no folder content/{lang}/", path=config_path)
-        if strings and lang not in strings:
-            raise ConfigError(f"no strings for language '{lang}'", path=strings_path)
     return Project(root=root, languages=tuple(languages), settings=settings, strings=strings)
+
+
+def load_strings(folder: Path, languages: list[str]) -> dict[str, dict[str, str]]:
+    """Merge the interface words of every `templates/strings/*.toml`, one table per language."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        for lang, table in read_toml(path).items():
+            target = merged.setdefault(lang, {})
+            for key, text in table.items():
+                if key in target:
+                    raise ConfigError(f"string '{key}' for '{lang}' is defined twice", path=path)
+                target[key] = str(text)
+    for lang in languages:
+        if merged and lang not in merged:
+            raise ConfigError(f"no interface strings for language '{lang}'", path=folder)
+    return merged

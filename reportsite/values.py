@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from markupsafe import Markup
+
 from .data import Series, SeriesInfo, Snapshot
 from .errors import ContentError
 
@@ -261,18 +263,19 @@ class Values:
         """Format a computed dollar amount (e.g. a sum of figures' `.usd`)."""
         return format_usd(amount, self.lang, digits)
 
+    @staticmethod
+    def quote(text: str) -> Markup:
+        """A figure as the article states it — shown as quoted, never taken for data."""
+        return Markup('<span class="quoted">{}</span>').format(text)
+
+    @staticmethod
+    def fixed(text: str) -> Markup:
+        """A figure set by a primary document (a runoff cap, a rate setting, a threshold), not data."""
+        return Markup('<span class="fixed">{}</span>').format(text)
+
     def functions(self) -> dict[str, object]:
         names = (
-            "latest",
-            "at",
-            "asof",
-            "change",
-            "low",
-            "high",
-            "first",
-            "count",
-            "series",
-            "date",
-            "usd",
+            *("latest", "at", "asof", "change", "low", "high", "first", "count"),
+            *("series", "date", "usd", "quote", "fixed"),
         )
         return {name: getattr(self, name) for name in names}
