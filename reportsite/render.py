@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,9 +127,18 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any], page: P
             line=exc.lineno,
         ) from None
     except jinja2.TemplateError as exc:
-        raise TemplateError(
-            f"template failed for {page.source}: {exc}", path=Path("templates") / name
-        ) from None
+        where, line = _failing_template(exc, name)
+        message = f"{type(exc).__name__} while rendering {page.source}: {exc}"
+        raise TemplateError(message, path=where, line=line) from None
+
+
+def _failing_template(exc: BaseException, name: str) -> tuple[Path, int | None]:
+    """The template file and line that raised, from Jinja's rewritten traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename)
+        if path.suffix in (".html", ".xml") and path.parent.name == "templates":
+            return Path("templates") / path.name, frame.lineno
+    return Path("templates") / name, None
 
 
 def static_files(templates_dir: Path) -> Iterable[tuple[str, bytes]]:

@@ -78,6 +78,17 @@ def missing_template(root: Path) -> str:
     return "templates/chapter.html: template 'chapter.html' not found in templates/ (needed by content/en/reserves.md)"
 
 
+def template_runtime_error(root: Path) -> str:
+    template = root / "templates" / "chapter.html"
+    lines = template.read_text().splitlines()
+    lines.insert(3, "{{ page.no_such_field }}")
+    template.write_text("\n".join(lines) + "\n")
+    return (
+        "templates/chapter.html:4: UndefinedError while rendering content/en/reserves.md: "
+        "'reportsite.content.Page object' has no attribute 'no_such_field'"
+    )
+
+
 def bad_csv(root: Path) -> str:
     path = root / "data" / "fred" / "WALCL.csv"
     lines = path.read_text().splitlines()
@@ -105,6 +116,7 @@ CASES = [
     unknown_series,
     jinja_error,
     missing_template,
+    template_runtime_error,
     bad_csv,
     undeclared_file,
     missing_data,
