@@ -23,7 +23,7 @@ def date_x(lang: str, *, title: str | None = None) -> alt.X:
         "date:T",
         scale=alt.Scale(type="utc"),
         title=title,
-        axis=alt.Axis(format="%Y", formatType="utc"),
+        axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}),
     )
 
 
@@ -38,15 +38,18 @@ def date_tooltip(lang: str) -> alt.Tooltip:
 
 def wide(frames: Frames, *series_ids: str, start: str | None = None) -> pd.DataFrame:
     """The named series side by side, one row per date any of them has, FRED units unchanged."""
-    table = pd.concat([frames[s] for s in series_ids], axis=1)
+    table = pd.concat([frames[s] for s in series_ids], axis=1, sort=True)
     if start:
         table = table[table.index >= pd.Timestamp(start)]
     return table.reset_index()
 
 
 def to_trillions(frames: Frames, series_ids: tuple[str, ...]) -> dict[str, str]:
-    """Vega expressions that turn each series into trillions of dollars."""
-    return {f"{s}_tn": f"datum.{s} * {frames.info(s).factor / 1e12!r}" for s in series_ids}
+    """Vega expressions that turn each series into trillions of dollars; a missing value stays missing."""
+    return {
+        f"{s}_tn": f"isValid(datum.{s}) ? datum.{s} * {frames.info(s).factor / 1e12!r} : null"
+        for s in series_ids
+    }
 
 
 @chart("reserves_level", "WRESBAL")
