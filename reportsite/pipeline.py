@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from .cache import RenderCache
 from .config import load_project
 from .content import parse_content
 from .data import Snapshot, load_snapshot
@@ -40,7 +41,10 @@ class StrictFailure(BuildError):
     """Warnings were raised and `--strict` asked for them to fail the build."""
 
 
-def build_site(root: Path, out: Path, *, strict: bool = False) -> BuildResult:
+def build_site(
+    root: Path, out: Path, *, strict: bool = False, cache: RenderCache | None = None
+) -> BuildResult:
+    """Build the site in `root` into `out`; `cache` lets unchanged chart renders be reused."""
     started = time.perf_counter()
     warnings = Warnings()
     # 1. Load the project: folders, settings, interface strings.
@@ -62,7 +66,7 @@ def build_site(root: Path, out: Path, *, strict: bool = False) -> BuildResult:
     from .charts.build import build_charts, vega_bundle
 
     used = {use.name for page in pages for use in page.charts}
-    chart_set = build_charts(charts, used, snapshot, project.languages)
+    chart_set = build_charts(charts, used, snapshot, project.languages, cache)
     # 5. Render the pages through the templates.
     site = SiteInfo(project, snapshot, built_at(snapshot), pages)
     files = render_pages(site, chart_set)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..cache import RenderCache, cache_key
 from ..data import Snapshot
 from ..values import format_date, format_units
 from . import ChartDef, ChartError, Frames
@@ -59,11 +60,16 @@ class ChartSet:
 
 
 def build_charts(
-    charts: dict[str, ChartDef], names: set[str], snapshot: Snapshot, languages: tuple[str, ...]
+    charts: dict[str, ChartDef],
+    names: set[str],
+    snapshot: Snapshot,
+    languages: tuple[str, ...],
+    cache: RenderCache | None = None,
 ) -> ChartSet:
-    """Draw every named chart in every language and collect the files to write."""
-    import vl_convert
+    """Draw every named chart in every language and collect the files to write.
 
+    With a `cache`, a static SVG whose exact spec was rendered before is reused.
+    """
     files: dict[str, bytes] = {}
     figures: dict[tuple[str, str], Figure] = {}
     for name in sorted(names):
@@ -72,9 +78,8 @@ def build_charts(
             spec = _draw(chart, snapshot, lang)
             svgs = {}
             for scheme in SCHEMES:
-                svg = vl_convert.vegalite_to_svg(_with_scheme(spec, scheme), vl_version=VEGA_LITE)
                 path = f"charts/{name}.{lang}.{scheme}.svg"
-                files[path] = svg.encode("utf-8")
+                files[path] = render_svg(_with_scheme(spec, scheme), cache)
                 svgs[scheme] = path
             page_spec, data_files, rows = _externalise(spec, name)
             files.update(data_files)
@@ -95,6 +100,26 @@ def _draw(chart: ChartDef, snapshot: Snapshot, lang: str) -> dict[str, Any]:
         raise
     except Exception as exc:
         raise ChartError(f"chart '{chart.name}' failed to draw: {type(exc).__name__}: {exc}") from exc
+
+
+def render_svg(spec: dict[str, Any], cache: RenderCache | None = None) -> bytes:
+    """The static SVG of a full Vega-Lite spec, from the cache when it was rendered before."""
+    import vl_convert
+
+    def render() -> bytes:
+        svg: str = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
+        return svg.encode("utf-8")
+
+    if cache is None:
+        return render()
+    key = cache_key(spec, "svg", f"vega-lite {VEGA_LITE}", f"vl-convert {_renderer_version()}")
+    return cache.get_or_make(key, render)
+
+
+def _renderer_version() -> str:
+    from importlib.metadata import version
+
+    return version("vl-convert-python")
 
 
 def _with_scheme(spec: dict[str, Any], scheme: str) -> dict[str, Any]:
