@@ -240,6 +240,22 @@ class Values:
                 return self._figure(self.snapshot.get(series_id), obs.date, obs.value)
         raise ContentError(f"{series_id} never crosses that level between {start} and {end}")
 
+    def last(
+        self,
+        series_id: str,
+        *,
+        below: float | None = None,
+        above: float | None = None,
+        start: str | date | None = None,
+        end: str | date | None = None,
+    ) -> Figure:
+        """The last observation in a window below or above a level (in the series' stored units)."""
+        test = _threshold(series_id, below, above)
+        for obs in reversed(self._window(series_id, start, end)):
+            if test(obs.value):
+                return self._figure(self.snapshot.get(series_id), obs.date, obs.value)
+        raise ContentError(f"{series_id} never crosses that level between {start} and {end}")
+
     def count(
         self,
         series_id: str,
@@ -275,7 +291,7 @@ class Values:
 
     def functions(self) -> dict[str, object]:
         names = (
-            *("latest", "at", "asof", "change", "low", "high", "first", "count"),
+            *("latest", "at", "asof", "change", "low", "high", "first", "last", "count"),
             *("series", "date", "usd", "quote", "fixed"),
         )
         return {name: getattr(self, name) for name in names}
