@@ -88,3 +88,12 @@ def test_rates_change_in_basis_points(minisite: Path) -> None:
 def test_quote_and_fixed_mark_figures_that_are_not_data() -> None:
     assert str(Values.quote("$2.93 trillion")) == '<span class="quoted">$2.93 trillion</span>'
     assert str(Values.fixed("<b>")) == '<span class="fixed">&lt;b&gt;</span>'
+
+
+def test_last_crossing_looks_backwards(values: Values) -> None:
+    assert values.last("WRESBAL", below=3_000_000).date == date(2025, 12, 31)
+    assert values.last("WRESBAL", above=3_000_000).date == date(2025, 10, 15)
+    with pytest.raises(ContentError, match="never crosses that level"):
+        values.last("WRESBAL", above=9_000_000)
+    with pytest.raises(ContentError, match="give exactly one of below= or above="):
+        values.last("WRESBAL")
