@@ -59,7 +59,8 @@ def format_level(value: float, info: SeriesInfo, lang: str, digits: int = 3) -> 
 def format_units(value: float, units: str, factor: float, lang: str, digits: int = 3) -> str:
     """A level given its units (usd, percent, index, bp) and the factor to plain units."""
     if units == "usd":
-        return format_usd(value * factor, lang, digits)
+        text = format_usd(value * factor, lang, digits)
+        return MINUS + text if value < 0 else text  # a change column can be negative
     if units == "percent":
         return f"{value:.2f}%"
     if units == "bp":

@@ -1,0 +1,291 @@
+"""Charts of the Fed's balance sheet: quantitative tightening (QT), its runoff caps, and the turn after it.
+
+Monthly changes in holdings come from the weekly Wednesday levels (TREAST, WSHOMCB): for each
+calendar month, the level on the month's first Wednesday subtracted from the level on the next
+month's first Wednesday. That window holds the month's mid-month and month-end maturities, which
+is how the Fed applies its caps (per calendar month). A month is shown only once the next month's
+first Wednesday is in the data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+import altair as alt
+import pandas as pd
+
+from . import Frames, chart
+from .reserves import TRILLION_AXIS, date_tooltip, date_x, to_trillions, wide, words
+from .theme import HEIGHT, WIDTH
+
+FED = "https://www.federalreserve.gov/newsevents/pressreleases/"
+PLANS_2022 = FED + "monetary20220504b.htm"  # Plans for Reducing the Size of the Balance Sheet
+SLOWDOWN_2024 = FED + "monetary20240501a.htm"  # Treasury cap $60B -> $25B from June 2024
+SLOWDOWN_2025 = FED + "monetary20250319a.htm"  # Treasury cap $25B -> $5B from April 2025
+END_2025 = FED + "monetary20251029a.htm"  # reduction of holdings concludes on 1 December 2025
+RMP_2025 = "https://www.newyorkfed.org/markets/opolicy/operating_policy_251210a"
+
+QT_START = "2022-06-01"  # PLANS_2022: runoff under the caps begins on 1 June 2022
+QT_END = "2025-12-01"  # END_2025: the reduction of aggregate holdings concludes on 1 December
+RMP_START = "2025-12-12"  # RMP_2025: reserve management purchases begin on 12 December
+# Bars in billions of dollars for English readers, in 億 (hundreds of millions) for Chinese ones:
+# (axis title, divisor from FRED's millions).
+YEARLY = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1})
+BILLIONS = {"en": ("US$ billion", 1000), "zh-Hant": ("億美元", 100)}
+
+
+@dataclass(frozen=True)
+class CapPeriod:
+    """The monthly runoff caps in force from month `first` to month `last` (inclusive).
+
+    Caps are in millions of dollars, the stored units of TREAST and WSHOMCB. The agency cap
+    covers agency debt and agency MBS together; WSHOMCB holds the MBS, by far the larger part.
+    """
+
+    first: str
+    last: str
+    treasuries: float
+    agency: float
+    source: str
+
+
+RUNOFF_CAPS = (
+    CapPeriod("2022-06", "2022-08", 30_000, 17_500, PLANS_2022),  # phase-in
+    CapPeriod("2022-09", "2024-05", 60_000, 35_000, PLANS_2022),  # "after three months"
+    CapPeriod("2024-06", "2025-03", 25_000, 35_000, SLOWDOWN_2024),
+    CapPeriod("2025-04", "2025-11", 5_000, 35_000, SLOWDOWN_2025),
+)
+CAP_UNITS = {col: ("usd", 1e6) for col in ("TREAST_month", "WSHOMCB_month", "TREAST_cap", "WSHOMCB_cap")}
+CAP_LABELS = {
+    "TREAST_month": {"en": "Treasuries, monthly change", "zh-Hant": "公債持有量月變動"},
+    "WSHOMCB_month": {"en": "MBS, monthly change", "zh-Hant": "MBS持有量月變動"},
+    "TREAST_cap": {"en": "Treasury runoff cap", "zh-Hant": "公債縮減上限"},
+    "WSHOMCB_cap": {"en": "Agency debt and MBS runoff cap", "zh-Hant": "機構債及MBS縮減上限"},
+}
+
+
+def monthly_change(weekly: pd.Series) -> pd.Series:
+    """First-Wednesday-to-first-Wednesday change per calendar month, indexed by the month's first day."""
+    firsts = weekly.groupby(weekly.index.to_period("M")).head(1)
+    months = firsts.index.to_period("M")
+    nxt = pd.Series(firsts.to_numpy(), index=months).shift(-1)
+    follows = pd.Series(months, index=months).shift(-1) == pd.Series(months + 1, index=months)
+    change = (nxt - firsts.to_numpy())[follows]
+    change.index = change.index.to_timestamp()
+    return change.dropna()
+
+
+def monthly_caps(months: pd.DatetimeIndex) -> pd.DataFrame:
+    """The Treasury and agency caps in force in each month; missing outside QT."""
+    caps = pd.DataFrame(index=months, columns=["TREAST_cap", "WSHOMCB_cap"], dtype="float64")
+    for period in RUNOFF_CAPS:
+        inside = (months >= pd.Timestamp(period.first)) & (months <= pd.Period(period.last).to_timestamp())
+        caps.loc[inside, ["TREAST_cap", "WSHOMCB_cap"]] = [period.treasuries, period.agency]
+    return caps
+
+
+def monthly_holdings(frames: Frames, start: str, end: str | None = None) -> pd.DataFrame:
+    """Monthly changes of Treasury and MBS holdings beside the caps, in millions of dollars."""
+    table = pd.concat(
+        {
+            "TREAST_month": monthly_change(frames["TREAST"]),
+            "WSHOMCB_month": monthly_change(frames["WSHOMCB"]),
+        },
+        axis=1,
+        sort=True,
+    )
+    table = table[(table.index >= pd.Timestamp(start)) & (table.index <= pd.Timestamp(end or "2100-01-01"))]
+    table = table.join(monthly_caps(pd.DatetimeIndex(table.index)))
+    table.index.name = "date"
+    return table.reset_index()
+
+
+def month_axis(lang: str) -> alt.Axis:
+    return alt.Axis(format=words(lang, "%b %Y", "%Y-%m"), labelOverlap=True)
+
+
+def event_marks(events: list[tuple[str, str]], axis: alt.Axis, *, bottom: bool = False) -> alt.LayerChart:
+    """Dashed vertical rules at policy dates; the first label sits left of its rule, the others right.
+
+    Labels go along the top of the plot, or along the bottom where the data fill the top.
+    """
+    layers: list[alt.Chart] = []
+    for i, (when, label) in enumerate(events):
+        base = alt.Chart(alt.Data(values=[{"when": when, "label": label}]))
+        x = alt.X("when:T", scale=alt.Scale(type="utc"), title=None, axis=axis)
+        align: Literal["left", "right"] = "right" if i == 0 and len(events) > 1 else "left"
+        y = HEIGHT - 34 + 15 * (i % 2) if bottom else 4 + 15 * (i % 2)
+        layers.append(base.mark_rule(strokeDash=[4, 3], color="#7c3aed").encode(x=x))
+        layers.append(
+            base.mark_text(
+                color="#7c3aed", fontSize=11, baseline="top", align=align, dx=-4 if align == "right" else 4
+            ).encode(x=x, y=alt.value(y), text="label:N")
+        )
+    return alt.LayerChart(layer=layers)
+
+
+def _lines(
+    data: pd.DataFrame,
+    frames: Frames,
+    ids: tuple[str, ...],
+    lang: str,
+    *,
+    zero: bool = True,
+    axis: alt.Axis | None = None,
+) -> alt.LayerChart:
+    """One line per series in trillions of dollars, with a shared legend and tooltips."""
+    names = {f"{s}_tn": frames.info(s).short[lang] for s in ids}
+    base = (
+        alt.Chart(data)
+        .transform_calculate(**to_trillions(frames, ids))
+        .transform_fold(list(names), as_=["key", "tn"])
+        .transform_filter("isValid(datum.tn)")
+        .transform_calculate(label=f"{json.dumps(names, ensure_ascii=False)}[datum.key]")
+    )
+    order = list(names.values())
+    color = alt.Color("label:N", title=None, sort=order, scale=alt.Scale(domain=order))
+    y = alt.Y("tn:Q", title=TRILLION_AXIS[lang], scale=alt.Scale(zero=zero))
+    tooltip = [
+        date_tooltip(lang),
+        alt.Tooltip("label:N", title=words(lang, "Series", "序列")),
+        alt.Tooltip("tn:Q", title=TRILLION_AXIS[lang], format=".3f"),
+    ]
+    x = date_x(lang) if axis is None else alt.X("date:T", scale=alt.Scale(type="utc"), title=None, axis=axis)
+    line = base.mark_line(strokeWidth=1.8).encode(x=x, y=y, color=color)
+    points = base.mark_point(opacity=0, size=60).encode(x=x, y=y, color=color, tooltip=tooltip)
+    return alt.LayerChart(layer=[line, points])
+
+
+@chart("qt_balance_sheet", "WALCL", "TREAST", "WSHOMCB")
+def qt_balance_sheet(frames: Frames, lang: str) -> alt.TopLevelMixin:
+    """Total assets, Treasuries and MBS since 2020, with the QT period shaded."""
+    ids = ("WALCL", "TREAST", "WSHOMCB")
+    band = alt.Chart(alt.Data(values=[{"start": QT_START, "end": QT_END, "label": "QT"}]))
+    x, x2 = alt.X("start:T", scale=alt.Scale(type="utc"), title=None, axis=YEARLY), alt.X2("end:T")
+    shade = band.mark_rect(opacity=0.09, color="#7c3aed").encode(x=x, x2=x2)
+    label = band.mark_text(align="left", dx=4, color="#7c3aed", baseline="bottom").encode(
+        x=x,
+        y=alt.value(HEIGHT - 6),
+        text=alt.value(words(lang, "QT: runoff under caps", "縮表:在上限內到期不再投資")),
+    )
+    return alt.layer(_lines(wide(frames, *ids), frames, ids, lang, axis=YEARLY), shade, label)
+
+
+def _month_tooltip(lang: str) -> alt.Tooltip:
+    return alt.Tooltip("date:T", title=words(lang, "Month", "月份"), timeUnit="utcyearmonth", format="%Y-%m")
+
+
+def _cap_panel(data: pd.DataFrame, holding: str, lang: str, title: str) -> alt.LayerChart:
+    """Monthly change as bars, the cap as a step line below zero (the most runoff allowed)."""
+    axis, divisor = BILLIONS[lang]
+    base = alt.Chart(data).transform_calculate(
+        change_bn=f"datum.{holding}_month / {divisor}",
+        cap_bn=f"isValid(datum.{holding}_cap) ? -datum.{holding}_cap / {divisor} : null",
+    )
+    x = alt.X("date:T", scale=alt.Scale(type="utc"), title=None, axis=YEARLY)
+    tooltip = [
+        _month_tooltip(lang),
+        alt.Tooltip("change_bn:Q", title=words(lang, "Change", "變動"), format="+,.1f"),
+        alt.Tooltip("cap_bn:Q", title=words(lang, "Cap (as a fall)", "上限(以減少計)"), format=",.1f"),
+    ]
+    bars = base.mark_bar(width=5, color="#1f5fa8").encode(
+        x=x, y=alt.Y("change_bn:Q", title=axis), tooltip=tooltip
+    )
+    cap = base.transform_filter("isValid(datum.cap_bn)").mark_line(
+        interpolate="step-after", color="#c2410c", strokeWidth=2
+    )
+    zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#52606d").encode(y="zero:Q")
+    layers = [bars, cap.encode(x=x, y="cap_bn:Q"), zero]
+    return alt.LayerChart(layer=layers, title=title, width=WIDTH, height=170)
+
+
+@chart("qt_runoff_caps", "TREAST", "WSHOMCB", units=CAP_UNITS, labels=CAP_LABELS)
+def qt_runoff_caps(frames: Frames, lang: str) -> alt.TopLevelMixin:
+    """The runoff caps against the actual monthly change in holdings, January 2022 to QT's last month."""
+    data = monthly_holdings(frames, "2022-01-01", "2025-11-01")
+    treasuries = words(
+        lang, "Treasuries: monthly change (bars) and cap (line)", "公債:每月變動(長條)與上限(線)"
+    )
+    mbs = words(
+        lang, "MBS: monthly change (bars) and agency cap (line)", "MBS:每月變動(長條)與機構債上限(線)"
+    )
+    return alt.vconcat(
+        _cap_panel(data, "TREAST", lang, treasuries),
+        _cap_panel(data, "WSHOMCB", lang, mbs),
+    ).resolve_scale(x="shared")
+
+
+POST_QT = "2025-01-01"
+
+
+def _post_qt_events(lang: str) -> list[tuple[str, str]]:
+    return [
+        (QT_END, words(lang, "QT ends (1 Dec)", "縮表結束(12/1)")),
+        (RMP_START, words(lang, "RMPs begin (12 Dec)", "準備金管理購買開始(12/12)")),
+    ]
+
+
+@chart("post_qt_assets", "WALCL")
+def post_qt_assets(frames: Frames, lang: str) -> alt.TopLevelMixin:
+    """Fed total assets since 2025: the trough at the end of QT and the climb after it."""
+    axis = month_axis(lang)
+    data = wide(frames, "WALCL", start=POST_QT)
+    lines = _lines(data, frames, ("WALCL",), lang, zero=False, axis=axis)
+    return alt.layer(lines, event_marks(_post_qt_events(lang), axis))
+
+
+@chart("post_qt_reserves_tga", "WRESBAL", "WTREGEN")
+def post_qt_reserves_tga(frames: Frames, lang: str) -> alt.TopLevelMixin:
+    """Reserves and the Treasury General Account since 2025, weekly averages."""
+    ids, axis = ("WRESBAL", "WTREGEN"), month_axis(lang)
+    lines = _lines(wide(frames, *ids, start=POST_QT), frames, ids, lang, axis=axis)
+    return alt.layer(lines, event_marks(_post_qt_events(lang), axis))
+
+
+@chart("post_qt_securities", "TREAST", "WSHOMCB", units=CAP_UNITS, labels=CAP_LABELS)
+def post_qt_securities(frames: Frames, lang: str) -> alt.TopLevelMixin:
+    """Monthly change in Treasury and MBS holdings since 2025, stacked, with their sum as a dot."""
+    data = monthly_holdings(frames, POST_QT)[["date", "TREAST_month", "WSHOMCB_month"]]
+    names = {col: CAP_LABELS[col][lang] for col in ("TREAST_month", "WSHOMCB_month")}
+    (axis_title, divisor), axis = BILLIONS[lang], month_axis(lang)
+    x = alt.X("date:T", scale=alt.Scale(type="utc"), title=None, axis=axis)
+    y_title = alt.Y("bn:Q", title=axis_title)
+    base = alt.Chart(data)
+    stacked = (
+        base.transform_fold(list(names), as_=["key", "change"])
+        .transform_filter("isValid(datum.change)")
+        .transform_calculate(
+            bn=f"datum.change / {divisor}", label=f"{json.dumps(names, ensure_ascii=False)}[datum.key]"
+        )
+    )
+    order = list(names.values())
+    bars = stacked.mark_bar(width=14).encode(
+        x=x,
+        y=y_title,
+        color=alt.Color(
+            "label:N", title=None, sort=order, scale=alt.Scale(domain=order), legend=alt.Legend(labelLimit=0)
+        ),
+        order=alt.Order("key:N"),
+        tooltip=[
+            _month_tooltip(lang),
+            alt.Tooltip("label:N", title=words(lang, "Holding", "持有部位")),
+            alt.Tooltip("bn:Q", title=words(lang, "Change", "變動"), format="+,.1f"),
+        ],
+    )
+    net = (
+        base.transform_calculate(bn=f"(datum.TREAST_month + datum.WSHOMCB_month) / {divisor}")
+        .transform_filter("isValid(datum.bn)")
+        .mark_point(filled=True, size=60, color="#1f2933", stroke="#ffffff", strokeWidth=1, shape="diamond")
+        .encode(
+            x=x,
+            y="bn:Q",
+            tooltip=[
+                _month_tooltip(lang),
+                alt.Tooltip("bn:Q", title=words(lang, "Both together", "兩者合計"), format="+,.1f"),
+            ],
+        )
+    )
+    zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#52606d").encode(y="zero:Q")
+    return alt.layer(bars, net, zero, event_marks(_post_qt_events(lang), axis, bottom=True))
