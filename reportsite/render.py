@@ -15,6 +15,7 @@ from .config import Project
 from .content import SLOT, Page
 from .data import Snapshot
 from .errors import TemplateError
+from .freshness import late_series
 from .values import format_date
 
 
@@ -86,6 +87,7 @@ def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
         "href": lambda other: root + page_path(other, project.default_language),
         "series": [site.snapshot.series[k] for k in sorted(site.snapshot.series)],
         "series_by_id": site.snapshot.series,
+        "late": late_series(site.snapshot),
         "language_names": {k: v.get("language_name", k) for k, v in project.strings.items()},
         "home_href": root + ("" if lang == project.default_language else f"{lang.lower()}/") + "index.html",
         "data_as_of": site.snapshot.as_of,
