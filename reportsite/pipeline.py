@@ -19,6 +19,7 @@ from .config import load_project
 from .content import parse_content
 from .data import Snapshot, load_snapshot
 from .errors import BuildError, Warnings
+from .freshness import warn_late
 from .render import SiteInfo, render_pages, static_files
 from .values import Values
 from .write import write_site
@@ -51,6 +52,7 @@ def build_site(
     project = load_project(root)
     # 2. Load the data snapshot: registry, CSVs, manifests. Only data/ is read.
     snapshot = load_snapshot(project.data_dir, warnings)
+    warn_late(snapshot, warnings)
     # 3. Parse the content: front matter, live values, Markdown; charts become slots.
     from .charts import load_charts
 

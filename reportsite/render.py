@@ -16,6 +16,7 @@ from .config import Project
 from .content import SLOT, Page
 from .data import Snapshot
 from .errors import TemplateError
+from .freshness import late_series
 from .provenance import describe_series
 from .values import format_date
 
@@ -90,6 +91,7 @@ def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
         "series_by_id": site.snapshot.series,
         "describe_series": describe_series,
         "default_language": project.default_language,
+        "late": late_series(site.snapshot),
         "language_names": {k: v.get("language_name", k) for k, v in project.strings.items()},
         "home_href": root + ("" if lang == project.default_language else f"{lang.lower()}/") + "index.html",
         "data_as_of": site.snapshot.as_of,
