@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .config import load_project
+from .claims import load_ledger
+from .config import Project, load_project
 from .content import parse_content
 from .data import Snapshot, load_snapshot
 from .errors import BuildError, Warnings
+from .events import load_events, load_policy, policy_functions
 from .render import SiteInfo, render_pages, static_files
 from .values import Values
 from .write import write_site
@@ -47,6 +49,16 @@ def build_site(root: Path, out: Path, *, strict: bool = False) -> BuildResult:
     project = load_project(root)
     # 2. Load the data snapshot: registry, CSVs, manifests. Only data/ is read.
     snapshot = load_snapshot(project.data_dir, warnings)
+    # 2b. Check the claims ledger against the data; load the policy events and tables.
+    ledger = load_ledger(project.data_dir, snapshot)
+    events = load_events(project.data_dir)
+    policy = load_policy(project.data_dir)
+
+    def values_for(lang: str) -> Values:
+        values = Values(snapshot, lang)
+        values.extra.update(policy_functions(policy, project.templates_dir, values, words(project, lang)))
+        return values
+
     # 3. Parse the content: front matter, live values, Markdown; charts become slots.
     from .charts import load_charts
 
@@ -54,7 +66,7 @@ def build_site(root: Path, out: Path, *, strict: bool = False) -> BuildResult:
     pages = parse_content(
         project.content_dir,
         project.languages,
-        lambda lang: Values(snapshot, lang),
+        values_for,
         charts,
         relative_to=project.root,
     )
@@ -62,9 +74,10 @@ def build_site(root: Path, out: Path, *, strict: bool = False) -> BuildResult:
     from .charts.build import build_charts, vega_bundle
 
     used = {use.name for page in pages for use in page.charts}
-    chart_set = build_charts(charts, used, snapshot, project.languages)
+    chart_set = build_charts(charts, used, snapshot, project.languages, events)
     # 5. Render the pages through the templates.
-    site = SiteInfo(project, snapshot, built_at(snapshot), pages)
+    claims = {lang: ledger.views(lang, values_for(lang), words(project, lang)) for lang in project.languages}
+    site = SiteInfo(project, snapshot, built_at(snapshot), pages, claims, ledger.tally())
     files = render_pages(site, chart_set)
     files.update(chart_set.files)
     files.update(static_files(project.templates_dir))
@@ -85,6 +98,11 @@ def build_site(root: Path, out: Path, *, strict: bool = False) -> BuildResult:
         warnings=warnings.messages,
         out=out,
     )
+
+
+def words(project: Project, lang: str) -> dict[str, str]:
+    """The interface strings of one language."""
+    return project.strings.get(lang, {})
 
 
 def downloads(snapshot: Snapshot) -> dict[str, bytes]:
