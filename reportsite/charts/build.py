@@ -59,7 +59,11 @@ class ChartSet:
 
 
 def build_charts(
-    charts: dict[str, ChartDef], names: set[str], snapshot: Snapshot, languages: tuple[str, ...]
+    charts: dict[str, ChartDef],
+    names: set[str],
+    snapshot: Snapshot,
+    languages: tuple[str, ...],
+    events: tuple[Any, ...] = (),
 ) -> ChartSet:
     """Draw every named chart in every language and collect the files to write."""
     import vl_convert
@@ -69,7 +73,7 @@ def build_charts(
     for name in sorted(names):
         chart = charts[name]
         for lang in languages:
-            spec = _draw(chart, snapshot, lang)
+            spec = _draw(chart, snapshot, lang, events)
             svgs = {}
             for scheme in SCHEMES:
                 svg = vl_convert.vegalite_to_svg(_with_scheme(spec, scheme), vl_version=VEGA_LITE)
@@ -87,9 +91,9 @@ def build_charts(
     return ChartSet(files, figures)
 
 
-def _draw(chart: ChartDef, snapshot: Snapshot, lang: str) -> dict[str, Any]:
+def _draw(chart: ChartDef, snapshot: Snapshot, lang: str, events: tuple[Any, ...] = ()) -> dict[str, Any]:
     try:
-        drawn = chart.draw(Frames(snapshot, chart), lang)
+        drawn = chart.draw(Frames(snapshot, chart, events), lang)
         return drawn.to_dict(validate=True)
     except ChartError:
         raise
