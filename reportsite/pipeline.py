@@ -15,10 +15,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .cache import RenderCache
-from .config import load_project
+from .claims import load_ledger
+from .config import Project, load_project
 from .content import parse_content
 from .data import Snapshot, load_snapshot
 from .errors import BuildError, Warnings
+from .events import load_events, load_policy, policy_functions
 from .freshness import warn_late
 from .render import SiteInfo, render_pages, static_files
 from .values import Values
@@ -53,6 +55,16 @@ def build_site(
     # 2. Load the data snapshot: registry, CSVs, manifests. Only data/ is read.
     snapshot = load_snapshot(project.data_dir, warnings)
     warn_late(snapshot, warnings)
+    # 2b. Check the claims ledger against the data; load the policy events and tables.
+    ledger = load_ledger(project.data_dir, snapshot)
+    events = load_events(project.data_dir)
+    policy = load_policy(project.data_dir)
+
+    def values_for(lang: str) -> Values:
+        values = Values(snapshot, lang)
+        values.extra.update(policy_functions(policy, project.templates_dir, values, words(project, lang)))
+        return values
+
     # 3. Parse the content: front matter, live values, Markdown; charts become slots.
     from .charts import load_charts
 
@@ -60,7 +72,7 @@ def build_site(
     pages = parse_content(
         project.content_dir,
         project.languages,
-        lambda lang: Values(snapshot, lang),
+        values_for,
         charts,
         relative_to=project.root,
     )
@@ -68,9 +80,10 @@ def build_site(
     from .charts.build import build_charts, vega_bundle
 
     used = {use.name for page in pages for use in page.charts}
-    chart_set = build_charts(charts, used, snapshot, project.languages, cache)
+    chart_set = build_charts(charts, used, snapshot, project.languages, cache=cache, events=events)
     # 5. Render the pages through the templates.
-    site = SiteInfo(project, snapshot, built_at(snapshot), pages)
+    claims = {lang: ledger.views(lang, values_for(lang), words(project, lang)) for lang in project.languages}
+    site = SiteInfo(project, snapshot, built_at(snapshot), pages, claims, ledger.tally())
     files = render_pages(site, chart_set)
     files.update(chart_set.files)
     files.update(static_files(project.templates_dir))
@@ -91,6 +104,11 @@ def build_site(
         warnings=warnings.messages,
         out=out,
     )
+
+
+def words(project: Project, lang: str) -> dict[str, str]:
+    """The interface strings of one language."""
+    return project.strings.get(lang, {})
 
 
 def downloads(snapshot: Snapshot) -> dict[str, bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,8 @@ class SiteInfo:
     snapshot: Snapshot
     built_at: datetime
     pages: list[Page]
+    claims: dict[str, list[Any]] = field(default_factory=dict)  # claim views per language
+    claims_tally: list[tuple[str, int]] = field(default_factory=list)
 
 
 def page_path(page: Page, default_language: str) -> str:
@@ -95,6 +97,8 @@ def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
         "language_names": {k: v.get("language_name", k) for k, v in project.strings.items()},
         "home_href": root + ("" if lang == project.default_language else f"{lang.lower()}/") + "index.html",
         "data_as_of": site.snapshot.as_of,
+        "claims": site.claims.get(lang, []),
+        "claims_tally": site.claims_tally,
         "built_at": site.built_at,
     }
 

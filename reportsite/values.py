@@ -162,6 +162,7 @@ class Values:
     def __init__(self, snapshot: Snapshot, lang: str):
         self.snapshot = snapshot
         self.lang = lang
+        self.extra: dict[str, object] = {}  # further functions for prose (e.g. policy tables)
 
     def _figure(self, series: Series, when: date, value: float) -> Figure:
         return Figure(series.info, when, value, self.lang)
@@ -295,4 +296,4 @@ class Values:
             *("latest", "at", "asof", "change", "low", "high", "first", "last", "count"),
             *("series", "date", "usd", "quote", "fixed"),
         )
-        return {name: getattr(self, name) for name in names}
+        return {**{name: getattr(self, name) for name in names}, **self.extra}

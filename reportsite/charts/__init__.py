@@ -65,9 +65,10 @@ def chart(
 class Frames:
     """The series a chart declared, as pandas Series with a date index and no missing values."""
 
-    def __init__(self, snapshot: Snapshot, chart: ChartDef):
+    def __init__(self, snapshot: Snapshot, chart: ChartDef, events: tuple[Any, ...] = ()):
         self._snapshot = snapshot
         self._chart = chart
+        self.events = events  # dated policy events (events.Event), for charts.common.event_layer
 
     def __getitem__(self, series_id: str) -> pd.Series:
         import pandas as pd

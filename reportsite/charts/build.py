@@ -65,6 +65,7 @@ def build_charts(
     snapshot: Snapshot,
     languages: tuple[str, ...],
     cache: RenderCache | None = None,
+    events: tuple[Any, ...] = (),
 ) -> ChartSet:
     """Draw every named chart in every language and collect the files to write.
 
@@ -75,7 +76,7 @@ def build_charts(
     for name in sorted(names):
         chart = charts[name]
         for lang in languages:
-            spec = _draw(chart, snapshot, lang)
+            spec = _draw(chart, snapshot, lang, events)
             svgs = {}
             for scheme in SCHEMES:
                 path = f"charts/{name}.{lang}.{scheme}.svg"
@@ -92,9 +93,9 @@ def build_charts(
     return ChartSet(files, figures)
 
 
-def _draw(chart: ChartDef, snapshot: Snapshot, lang: str) -> dict[str, Any]:
+def _draw(chart: ChartDef, snapshot: Snapshot, lang: str, events: tuple[Any, ...] = ()) -> dict[str, Any]:
     try:
-        drawn = chart.draw(Frames(snapshot, chart), lang)
+        drawn = chart.draw(Frames(snapshot, chart, events), lang)
         return drawn.to_dict(validate=True)
     except ChartError:
         raise

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from . import Frames, chart
+from .common import event_layer
 
 ZH = "zh-Hant"
 TRILLION_AXIS = {"en": "US$ trillion", ZH: "兆美元"}
@@ -71,7 +72,8 @@ def reserves_level(frames: Frames, lang: str) -> alt.TopLevelMixin:
         .mark_text(align="left", dx=4, dy=-7, color="#c2410c")
         .encode(y="level:Q", text="label:N", x=alt.value(0))
     )
-    return alt.layer(line, points, rule, label)
+    events = event_layer(frames.events, lang, ids=("qt-start", "qt-end", "rmp-start"))
+    return alt.layer(line, points, rule, label, *events)
 
 
 @chart("reserves_drivers", "WRESBAL", "RRPONTSYD", "WTREGEN")
@@ -79,13 +81,18 @@ def reserves_drivers(frames: Frames, lang: str) -> alt.TopLevelMixin:
     """Reserves beside the two liabilities that moved them most: ON RRP and the Treasury's account."""
     ids = ("WRESBAL", "RRPONTSYD", "WTREGEN")
     data = wide(frames, *ids, start="2021-01-01")
-    names = {f"{s}_tn": frames.info(s).short[lang] for s in ids}
+    names = {s: frames.info(s).short[lang] for s in ids}
+    to_tn = {s: frames.info(s).factor / 1e12 for s in ids}
+    # Fold the raw columns and drop the empty cells first: a weekly series has no value on most
+    # days of the shared date index, and arithmetic on an empty cell would give 0, not a gap.
     chart_ = (
         alt.Chart(data)
-        .transform_calculate(**to_trillions(frames, ids))
-        .transform_fold(list(names), as_=["key", "tn"])
-        .transform_filter("isValid(datum.tn)")
-        .transform_calculate(label=f"{json.dumps(names, ensure_ascii=False)}[datum.key]")
+        .transform_fold(list(ids), as_=["key", "raw"])
+        .transform_filter("isValid(datum.raw)")
+        .transform_calculate(
+            tn=f"datum.raw * {json.dumps(to_tn)}[datum.key]",
+            label=f"{json.dumps(names, ensure_ascii=False)}[datum.key]",
+        )
     )
     legend_order = list(names.values())
     color = alt.Color("label:N", title=None, sort=legend_order, scale=alt.Scale(domain=legend_order))
@@ -97,4 +104,5 @@ def reserves_drivers(frames: Frames, lang: str) -> alt.TopLevelMixin:
     ]
     line = chart_.mark_line(strokeWidth=1.6).encode(x=date_x(lang), y=y, color=color)
     points = chart_.mark_point(opacity=0, size=60).encode(x=date_x(lang), y=y, color=color, tooltip=tooltip)
-    return alt.layer(line, points)
+    events = event_layer(frames.events, lang, ids=("qt-end", "rmp-start"))
+    return alt.layer(line, points, *events)
