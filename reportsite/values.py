@@ -278,4 +278,6 @@ class Values:
             *("latest", "at", "asof", "change", "low", "high", "first", "count"),
             *("series", "date", "usd", "quote", "fixed"),
         )
-        return {name: getattr(self, name) for name in names}
+        from .derived import derived_functions
+
+        return {**{name: getattr(self, name) for name in names}, **derived_functions(self)}
