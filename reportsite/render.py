@@ -15,6 +15,7 @@ from .config import Project
 from .content import SLOT, Page
 from .data import Snapshot
 from .errors import TemplateError
+from .tiles import build_tiles
 from .values import format_date
 
 
@@ -89,6 +90,7 @@ def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
         "language_names": {k: v.get("language_name", k) for k, v in project.strings.items()},
         "home_href": root + ("" if lang == project.default_language else f"{lang.lower()}/") + "index.html",
         "data_as_of": site.snapshot.as_of,
+        "tiles": build_tiles(site.snapshot, lang, project.settings) if page.kind == "home" else [],
         "built_at": site.built_at,
     }
 
