@@ -18,6 +18,7 @@ from .data import Snapshot
 from .errors import TemplateError
 from .freshness import late_series
 from .provenance import describe_series
+from .tiles import build_tiles
 from .values import format_date
 
 
@@ -99,6 +100,7 @@ def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
         "data_as_of": site.snapshot.as_of,
         "claims": site.claims.get(lang, []),
         "claims_tally": site.claims_tally,
+        "tiles": build_tiles(site.snapshot, lang, project.settings) if page.kind == "home" else [],
         "built_at": site.built_at,
     }
 

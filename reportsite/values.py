@@ -296,4 +296,6 @@ class Values:
             *("latest", "at", "asof", "change", "low", "high", "first", "last", "count"),
             *("series", "date", "usd", "quote", "fixed"),
         )
-        return {**{name: getattr(self, name) for name in names}, **self.extra}
+        from .derived import derived_functions
+
+        return {**{name: getattr(self, name) for name in names}, **derived_functions(self), **self.extra}
