@@ -19,6 +19,7 @@ from .content import parse_content
 from .data import Snapshot, load_snapshot
 from .errors import BuildError, Warnings
 from .render import SiteInfo, render_pages, static_files
+from .seo import build_sharing_files
 from .values import Values
 from .write import write_site
 
@@ -66,6 +67,7 @@ def build_site(root: Path, out: Path, *, strict: bool = False) -> BuildResult:
     # 5. Render the pages through the templates.
     site = SiteInfo(project, snapshot, built_at(snapshot), pages)
     files = render_pages(site, chart_set)
+    files.update(build_sharing_files(site, chart_set))
     files.update(chart_set.files)
     files.update(static_files(project.templates_dir))
     if used:
