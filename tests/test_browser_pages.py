@@ -35,6 +35,10 @@ PAGES = page_paths()
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 CHART_WAIT_MS = 30_000
+DARK_COLOURS = """() => ({
+  page: getComputedStyle(document.body).backgroundColor,
+  charts: [...document.querySelectorAll('.chart-live svg')].map(svg => getComputedStyle(svg).backgroundColor)
+})"""
 SETTLED = """() => [...document.querySelectorAll('figure.chart')]
   .every(f => f.classList.contains('is-interactive') || f.classList.contains('is-static'))"""
 
@@ -62,7 +66,12 @@ def contexts(browser: Any) -> Iterator[dict[str, Any]]:
         "phone": browser.new_context(viewport=PHONE, color_scheme="light", is_mobile=True, has_touch=True),
         "dark": browser.new_context(viewport=DESKTOP, color_scheme="dark"),
         "nojs": browser.new_context(viewport=PHONE, color_scheme="dark", java_script_enabled=False),
+        # Scripts on for axe (it needs timers) but the site's own script answered empty: the static page.
+        "static": browser.new_context(viewport=PHONE, color_scheme="light"),
     }
+    made["static"].route(
+        "**/assets/site.js", lambda route: route.fulfill(body="", content_type="application/javascript")
+    )
     yield made
     for context in made.values():
         context.close()
@@ -217,18 +226,16 @@ def test_page_in_dark_mode(
     seen = visit(contexts["dark"], server, path)
     opened.append(seen)
     charts = wait_for_charts(seen.page)
-    colours = seen.page.evaluate(
-        """() => ({
-          page: getComputedStyle(document.body).backgroundColor,
-          charts: [...document.querySelectorAll('.chart-live svg')]
-            .map(svg => getComputedStyle(svg).backgroundColor)
-        })"""
-    )
+    colours = seen.page.evaluate(DARK_COLOURS)
     assert luminance(colours["page"]) < 0.05, f"page background {colours['page']} is not dark"
     assert len(colours["charts"]) == charts
     for colour in colours["charts"]:
         assert luminance(colour) < 0.05, f"a chart's background {colour} is not dark"
     assert axe_violations(seen.page, axe_source) == []
+    seen.page.emulate_media(media="print", color_scheme="dark")
+    printed = seen.page.evaluate(DARK_COLOURS)
+    assert luminance(printed["page"]) > 0.9, "prints on white paper even in dark mode"
+    assert all(luminance(colour) > 0.9 for colour in printed["charts"]), "charts print on white"
     seen.assert_clean()
 
 
@@ -252,7 +259,7 @@ class FigureImages(HTMLParser):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_charts_without_javascript(
-    path: str, server: PagesServer, contexts: dict[str, Any], opened: list[Visit]
+    path: str, server: PagesServer, contexts: dict[str, Any], axe_source: str, opened: list[Visit]
 ) -> None:
     html = urllib.request.urlopen(server.url + path).read().decode("utf-8")
     parsed = FigureImages()
@@ -277,6 +284,10 @@ def test_charts_without_javascript(
         assert source.endswith(".dark.svg"), f"{path}: chart not shown in dark without JavaScript ({source})"
     assert seen.page.locator(".chart-live").count() == 0
     assert overflow(seen.page) == []
+    static = visit(contexts["static"], server, path)
+    opened.append(static)
+    assert static.page.locator("figure.chart picture img").count() == len(parsed.figures)
+    assert axe_violations(static.page, axe_source) == [], "the page before scripts run is accessible"
     seen.assert_clean()
 
 

@@ -332,3 +332,31 @@ def test_card_text_wraps_within_its_width() -> None:
     assert len(cut) == 2 and cut[-1].endswith("…")
     chinese = wrap("準備金跌破三兆美元心理關口市場敲響警鐘聯準會踩下緊急煞車", 58, 600, 3)
     assert len(chinese) == 3 and all(text_width(line, 58) <= 600 for line in chinese)
+
+
+def test_a_missing_tool_skips_locally_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.browser_support import unavailable
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no browser here"):
+        unavailable("no browser here")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true and a web check cannot run: no browser here"):
+        unavailable("no browser here")
+
+
+def test_base_url_is_checked_and_can_be_set_per_build(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportsite.errors import ConfigError
+    from reportsite.sharing import absolute
+
+    monkeypatch.setenv("SITE_BASE_URL", "https://owner.github.io/repo")
+    assert base_url(project) == "https://owner.github.io/repo/"
+    assert base_path(project) == "/repo/"
+    assert absolute(base_url(project), "zh-hant/index.html") == "https://owner.github.io/repo/zh-hant/"
+    monkeypatch.setenv("SITE_BASE_URL", "owner.github.io/repo")
+    with pytest.raises(
+        ConfigError, match=re.escape("SITE_BASE_URL: base_url 'owner.github.io/repo' must be an absolute")
+    ):
+        base_url(project)
