@@ -17,7 +17,7 @@ from .content import SLOT, Page
 from .data import Snapshot
 from .errors import TemplateError
 from .figures import provenance
-from .sharing import sharing_context
+from .sharing import base_url, sharing_context
 from .values import format_date
 
 BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
@@ -76,7 +76,7 @@ def _context(site: SiteInfo, page: Page, path: str, root: str | None = None) -> 
         "site": {
             "title": project.text("title", lang),
             "description": project.text("description", lang),
-            "base_url": project.settings.get("base_url", ""),
+            "base_url": base_url(project),
         },
         "t": project.strings.get(lang, {}),
         "lang": lang,

@@ -125,7 +125,7 @@ def visit(context: Any, server: PagesServer, path: str) -> Visit:
 
 
 @pytest.fixture
-def opened(request: pytest.FixtureRequest) -> Iterator[list[Visit]]:
+def opened() -> Iterator[list[Visit]]:
     """Pages opened by a test, closed after it."""
     visits: list[Visit] = []
     yield visits
