@@ -23,6 +23,7 @@ from .errors import BuildError, Warnings
 from .events import load_events, load_policy, policy_functions
 from .freshness import warn_late
 from .render import SiteInfo, render_pages, static_files
+from .seo import build_sharing_files
 from .values import Values
 from .write import write_site
 
@@ -85,6 +86,7 @@ def build_site(
     claims = {lang: ledger.views(lang, values_for(lang), words(project, lang)) for lang in project.languages}
     site = SiteInfo(project, snapshot, built_at(snapshot), pages, claims, ledger.tally())
     files = render_pages(site, chart_set)
+    files.update(build_sharing_files(site, chart_set))
     files.update(chart_set.files)
     files.update(static_files(project.templates_dir))
     if used:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,10 +17,14 @@ from .config import Project
 from .content import SLOT, Page
 from .data import Snapshot
 from .errors import TemplateError
+from .figures import provenance
 from .freshness import late_series
 from .provenance import describe_series
+from .sharing import base_url, sharing_context
 from .tiles import build_tiles
 from .values import format_date
+
+BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 
 
 @dataclass(frozen=True)
@@ -60,16 +65,16 @@ def render_pages(site: SiteInfo, charts: ChartSet) -> dict[str, bytes]:
     for page in site.pages:
         path = page_path(page, site.project.default_language)
         context = _context(site, page, path)
-        body = _fill_charts(env, page, charts, context)
+        body = wrap_tables(_fill_charts(env, page, charts, context), context["t"])
         html = _render(env, page.template, {**context, "body": body}, page)
         files[path] = html.encode("utf-8")
     return files
 
 
-def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
+def _context(site: SiteInfo, page: Page, path: str, root: str | None = None) -> dict[str, Any]:
     project = site.project
     lang = page.lang
-    root = "../" * path.count("/")
+    root = "../" * path.count("/") if root is None else root
     same_lang = [p for p in site.pages if p.lang == lang]
     chapters = sorted((p for p in same_lang if p.kind == "chapter"), key=lambda p: p.order)
     position = chapters.index(page) if page in chapters else -1
@@ -77,7 +82,7 @@ def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
         "site": {
             "title": project.text("title", lang),
             "description": project.text("description", lang),
-            "base_url": project.settings.get("base_url", ""),
+            "base_url": base_url(project),
         },
         "t": project.strings.get(lang, {}),
         "lang": lang,
@@ -102,7 +107,33 @@ def _context(site: SiteInfo, page: Page, path: str) -> dict[str, Any]:
         "claims_tally": site.claims_tally,
         "tiles": build_tiles(site.snapshot, lang, project.settings) if page.kind == "home" else [],
         "built_at": site.built_at,
+        "provenance": lambda figure: provenance(figure, site.snapshot, lang),
+        "nav_pages": sorted((p for p in same_lang if p.kind in ("data", "page")), key=lambda p: p.order),
+        **sharing_context(project, site.pages, page, path, root),
     }
+
+
+def render_extra_page(site: SiteInfo, page: Page, path: str, root: str | None = None) -> bytes:
+    """Render a page that has no content file (such as 404.html) through its template.
+
+    `root` replaces the relative way back to the site root, for a page served at
+    many addresses.
+    """
+    env = make_environment(site.project.templates_dir)
+    context = _context(site, page, path, root)
+    return _render(env, page.template, {**context, "body": page.body_html}, page).encode("utf-8")
+
+
+def wrap_tables(body: str, strings: dict[str, str]) -> str:
+    """Let wide tables in prose scroll inside a focusable, labelled region instead of the page."""
+    count = iter(range(1, 10_000))
+    label = strings.get("table_region", "Table {n}")
+
+    def wrap(match: re.Match[str]) -> str:
+        name = label.format(n=next(count))
+        return f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">{match[0]}</div>'
+
+    return BARE_TABLE.sub(wrap, body)
 
 
 def _alternates(site: SiteInfo, page: Page) -> list[tuple[str, str]]:
