@@ -182,5 +182,8 @@ def credit_spreads(frames: Frames, lang: str) -> alt.TopLevelMixin:
     labels = dots.mark_text(align="right", dx=-5, dy=-8, fontSize=11, fontWeight="bold").encode(
         text=alt.Text("bp:Q", format=".0f")
     )
-    marks = [line, points, dots.mark_point(filled=True, size=36, color="#1f5fa8"), labels]
+    hy_title = f"{frames.info('BAMLH0A0HYM2').short[lang]}{words(lang, ', bp', '(基點)')}"
+    marked_tips = [date_tooltip(lang, "when"), alt.Tooltip("bp:Q", title=hy_title, format=".0f")]
+    marked_dots = dots.mark_point(filled=True, size=36, color="#1f5fa8").encode(tooltip=marked_tips)
+    marks = [line, points, marked_dots, labels]
     return alt.layer(*marks, event_rules([DECISION], lang, "month"), attribution(ICE_CREDIT[lang]))

@@ -63,13 +63,10 @@ def repo_spikes(frames: Frames, lang: str) -> alt.TopLevelMixin:
     scale, title = (1, "US$ billion") if lang == "en" else (10, "億美元")
     y = alt.Y("amount:Q", title=title)
     scaled = base.transform_calculate(amount=f"datum.RPONTTLD * {scale}")
-    bars = scaled.mark_bar(width=2, color="#1f5fa8").encode(
-        x=x,
-        y=y,
-        tooltip=[date_tooltip(lang), alt.Tooltip("amount:Q", title=title, format=",.2f")],
-    )
+    tooltip = [date_tooltip(lang), alt.Tooltip("amount:Q", title=title, format=",.2f")]
+    bars = scaled.mark_bar(width=2, color="#1f5fa8").encode(x=x, y=y, tooltip=tooltip)
     marked = scaled.transform_filter("datum.spike == 'top'").transform_calculate(label=spike_label(lang))
-    dots = marked.mark_point(filled=True, size=30, color="#c2410c").encode(x=x, y=y)
+    dots = marked.mark_point(filled=True, size=30, color="#c2410c").encode(x=x, y=y, tooltip=tooltip)
     # Labels sit left of their spike, except near the left edge where they would be cut off.
     edge = daily.index[0] + (daily.index[-1] - daily.index[0]) * 0.2
     near_edge = f"toDate(datum.date) < toDate('{edge.date().isoformat()}')"
