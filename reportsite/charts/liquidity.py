@@ -17,7 +17,8 @@ import pandas as pd
 from ..derived import RRP_TO_MILLIONS
 from ..values import format_date
 from . import Frames, chart
-from .markets import QT_END, QT_START, RMP_START, Layered, event_rules, time_x, value_tooltip
+from .common import event_layer
+from .markets import Layered, time_x, value_tooltip
 from .reserves import TRILLION_AXIS, date_tooltip, words
 
 LIQUIDITY_INPUTS = ("WALCL", "WTREGEN", "RRPONTSYD")
@@ -81,7 +82,7 @@ def bitcoin_liquidity(frames: Frames, lang: str) -> alt.TopLevelMixin:
     pair = alt.layer(
         alt.layer(price, price_tips, peak_label(btc, lang)), alt.layer(liquidity, liq_tips)
     ).resolve_scale(y="independent")
-    return alt.layer(pair, event_rules([QT_START, QT_END], lang))
+    return alt.layer(pair, *event_layer(frames.events, lang, ids=("qt-start", "qt-end")))
 
 
 def hover_points(base: alt.Chart, x: alt.X, y: alt.Y, tooltip: list[alt.Tooltip]) -> alt.Chart:
@@ -118,14 +119,23 @@ def liquidity_since_qt(frames: Frames, lang: str) -> alt.TopLevelMixin:
     data = pd.concat([net_liquidity(frames), frames["WRESBAL"]], axis=1)
     data = data[data.index >= pd.Timestamp(SINCE)].reset_index()
     panels = [
-        panel(data, "NETLIQ", NETLIQ_LABEL[lang], LIQ_COLOR, lang, top=True),
-        panel(data, "WRESBAL", frames.info("WRESBAL").short[lang], RES_COLOR, lang, top=False),
+        panel(data, "NETLIQ", NETLIQ_LABEL[lang], LIQ_COLOR, lang, events(frames, lang)),
+        panel(
+            data, "WRESBAL", frames.info("WRESBAL").short[lang], RES_COLOR, lang, events(frames, lang, False)
+        ),
     ]
     return alt.vconcat(*panels, spacing=12)
 
 
-def panel(data: pd.DataFrame, column: str, label: str, color: str, lang: str, *, top: bool) -> Layered:
-    """One weekly series in US$ trillion, breaking where a week has no value, with QT's end marked."""
+def events(frames: Frames, lang: str, labelled: bool = True) -> list[alt.Chart]:
+    """The end of QT and the first reserve management purchases, as rules (labelled or not)."""
+    return event_layer(frames.events, lang, ids=("qt-end", "rmp-start"), labelled=labelled)
+
+
+def panel(
+    data: pd.DataFrame, column: str, label: str, color: str, lang: str, marks: list[alt.Chart]
+) -> Layered:
+    """One weekly series in US$ trillion, breaking where a week has no value, with policy events marked."""
     base = alt.Chart(data).transform_calculate(tn=trillions(column))
     title = f"{label}, {TRILLION_AXIS[lang]}" if lang == "en" else f"{label}({TRILLION_AXIS[lang]})"
     y = alt.Y("tn:Q", title=title, scale=alt.Scale(zero=False))
@@ -134,8 +144,7 @@ def panel(data: pd.DataFrame, column: str, label: str, color: str, lang: str, *,
     points = base.mark_point(filled=True, size=14, color=color).encode(
         x=x, y=y, tooltip=[date_tooltip(lang), alt.Tooltip("tn:Q", title=title, format=".3f")]
     )
-    events = event_rules([QT_END, RMP_START], lang, "month", labelled=top)
-    return alt.layer(line, points, events).properties(height=150)
+    return alt.layer(line, points, *marks).properties(height=150)
 
 
 @chart(
@@ -152,7 +161,7 @@ def changes_since_qt(frames: Frames, lang: str) -> alt.TopLevelMixin:
     first week, so a series missing that week draws nothing rather than a shifted line.
     """
     table = pd.concat([frames["WALCL"], frames["WTREGEN"], frames["WRESBAL"], net_liquidity(frames)], axis=1)
-    base_day = table.index[table.index < pd.Timestamp(QT_END.when)][-1]
+    base_day = table.index[table.index < pd.Timestamp(frames.event_date("qt-end"))][-1]
     data = table[table.index >= base_day].reset_index()
     names = {sid: words(lang, *CHANGE_NAMES[sid]) for sid in CHANGE_NAMES}
     order = list(names.values())
@@ -176,7 +185,7 @@ def changes_since_qt(frames: Frames, lang: str) -> alt.TopLevelMixin:
         x=x, y=y, color=color, tooltip=value_tooltip(lang, title, "amount", ",.0f")
     )
     zero = alt.Chart(pd.DataFrame({"level": [0]})).mark_rule(color="#52606d").encode(y="level:Q")
-    return alt.layer(zero, line, points, event_rules([QT_END, RMP_START], lang, "month"))
+    return alt.layer(zero, line, points, *events(frames, lang))
 
 
 @chart(
@@ -202,4 +211,4 @@ def funding_since_qt(frames: Frames, lang: str) -> alt.TopLevelMixin:
         )
     )
     zero = alt.Chart(pd.DataFrame({"level": [0]})).mark_rule(color="#52606d").encode(y="level:Q")
-    return alt.layer(zero, bars, event_rules([QT_END, RMP_START], lang, "month"))
+    return alt.layer(zero, bars, *events(frames, lang))
