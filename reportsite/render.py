@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,10 @@ from .tiles import build_tiles
 from .values import format_date
 
 BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+# A scroll box a partial wrote without keyboard access: `<div class="table-scroll ...">` and nothing else.
+UNLABELLED_SCROLL = re.compile(r'<div class="(table-scroll(?: [^"]*)?)">')
+CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ def render_pages(site: SiteInfo, charts: ChartSet) -> dict[str, bytes]:
         context = _context(site, page, path)
         body = wrap_tables(_fill_charts(env, page, charts, context), context["t"])
         html = _render(env, page.template, {**context, "body": body}, page)
-        files[path] = html.encode("utf-8")
+        files[path] = label_scroll_regions(html, context["t"]).encode("utf-8")
     return files
 
 
@@ -134,6 +139,25 @@ def wrap_tables(body: str, strings: dict[str, str]) -> str:
         return f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">{match[0]}</div>'
 
     return BARE_TABLE.sub(wrap, body)
+
+
+def label_scroll_regions(html: str, strings: dict[str, str]) -> str:
+    """Give every table scroll box that lacks it keyboard access and a name, whoever wrote it.
+
+    A box that can scroll must be reachable by keyboard (axe: scrollable-region-focusable).
+    The name is its table's caption, or "Table n" counted after the ones in prose.
+    """
+    count = iter(range(len(BARE_TABLE.findall(html)) + 1, 10_000))
+    label = strings.get("table_region", "Table {n}")
+
+    def add(match: re.Match[str]) -> str:
+        table_end = html.find("</table>", match.end())
+        caption = CAPTION.search(html, match.end(), table_end if table_end >= 0 else len(html))
+        name = unescape(TAG.sub("", caption[1])) if caption else ""
+        name = escape(" ".join(name.split()) or label.format(n=next(count)), quote=True)
+        return f'<div class="{match[1]}" role="region" tabindex="0" aria-label="{name}">'
+
+    return UNLABELLED_SCROLL.sub(add, html)
 
 
 def _alternates(site: SiteInfo, page: Page) -> list[tuple[str, str]]:

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
+from reportsite.config import load_project
 from reportsite.content import split_front_matter
 from reportsite.pipeline import build_site
+from reportsite.sharing import base_url
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = {"en": "", "zh-Hant": "zh-hant/"}
@@ -89,9 +91,14 @@ def parse_html(path: Path) -> Element:
 
 
 def resolve(site: Path, page: Path, href: str) -> Path:
-    """The file a relative link on `page` points to, inside the built `site`."""
+    """The file a link on `page` points to, inside the built `site`: relative, or absolute under the base URL."""
     target = href.split("#", 1)[0]
-    parts = PurePosixPath(page.relative_to(site).parent.as_posix(), target).parts
+    folder = page.relative_to(site).parent.as_posix()
+    base = base_url(load_project(ROOT))
+    if base and target.startswith(base):
+        target, folder = target[len(base) :], "."
+        target += "index.html" if target == "" or target.endswith("/") else ""
+    parts = PurePosixPath(folder, target).parts
     resolved: list[str] = []
     for part in parts:
         if part == "..":

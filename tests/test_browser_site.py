@@ -165,7 +165,10 @@ def test_pages_load_nothing_from_another_host(site: Path) -> None:
 
 
 def test_every_chart_has_permalink_description_table_and_provenance(site: Path, project: Project) -> None:
-    figures = 0
+    licences = {
+        sid: s.info.redistribute for sid, s in load_snapshot(project.data_dir, Warnings()).series.items()
+    }
+    figures = restricted_figures = 0
     for page in html_files(site):
         html = page.read_text(encoding="utf-8")
         lang = re.search(r'<html lang="([^"]+)"', html)[1]  # type: ignore[index]
@@ -180,17 +183,24 @@ def test_every_chart_has_permalink_description_table_and_provenance(site: Path, 
                 assert word in description, f"{page.name}: {anchor} description lacks '{word}'"
             raw = re.search(r'class="chart-source">(.*?)</p>', block, re.S)[1]  # type: ignore[index]
             line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", raw)).strip()
-            order = [words["figure_data"], "CSV", words["figure_source"], words["source_fred"]]
+            # Data whose owner restricts redistribution is named but never offered as a download.
+            plotted = re.findall(r"<a href=\"[^\"]*fred[^\"]*\">([A-Z0-9]+)</a>", raw)
+            open_data = all(licences[sid] for sid in plotted)
+            restricted_figures += not open_data
+            offered = "CSV" if open_data else words["data_restricted"]
+            assert ('type="text/csv"' in raw) == open_data, f"{page.name}: {anchor} download link {line!r}"
+            order = [words["figure_data"], offered, words["figure_source"], words["source_fred"]]
             order += [words["observed_to_line"], words["retrieved_line"]]
             positions = [line.find(part) for part in order]
             assert -1 not in positions and positions == sorted(positions), (
                 f"{page.name}: provenance line {line!r}"
             )
             if lang == "en":
+                data = "CSV" if open_data else re.escape(words["data_restricted"])
                 assert re.search(
-                    r"Data: CSV · Source: FRED series [A-Z0-9]+.* · Observed to .+ · Retrieved .+", line
+                    rf"Data: {data} · Source: FRED series [A-Z0-9]+.* · Observed to .+ · Retrieved .+", line
                 )
-    assert figures > 0
+    assert figures > restricted_figures
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from reportsite.charts.build import build_charts
 from reportsite.charts.repo import spread_table, top_spikes
 from reportsite.data import load_snapshot
 from reportsite.errors import Warnings
+from reportsite.events import load_events
 
 ROOT = Path(__file__).resolve().parents[1]
 CHARTS = (
@@ -44,7 +45,7 @@ def charts():
 
 @pytest.fixture(scope="module")
 def chart_set(snapshot, charts):
-    return build_charts(charts, set(CHARTS), snapshot, LANGS)
+    return build_charts(charts, set(CHARTS), snapshot, LANGS, events=load_events(ROOT / "data"))
 
 
 def frames_for(snapshot, charts, name: str) -> Frames:

@@ -20,6 +20,7 @@ from reportsite.content import parse_page
 from reportsite.data import Snapshot
 from reportsite.derived import combine_net_liquidity, combine_sofr_iorb, derive, format_bp
 from reportsite.errors import ContentError
+from reportsite.events import load_events
 from reportsite.values import Values
 
 CHARTS = {
@@ -37,7 +38,7 @@ def snapshot() -> Snapshot:
 
 @pytest.fixture(scope="module")
 def built(snapshot: Snapshot) -> ChartSet:
-    return build_charts(load_charts(), ALL_CHARTS, snapshot, LANGS)
+    return build_charts(load_charts(), ALL_CHARTS, snapshot, LANGS, events=load_events(ROOT / "data"))
 
 
 def value_on(snapshot: Snapshot, sid: str, day: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import timedelta
 from pathlib import Path
@@ -10,9 +11,9 @@ import altair as alt
 import pytest
 from claims_support import make_data, snapshot_of
 
-from reportsite.charts import ChartError
+from reportsite.charts import ChartDef, ChartError, Frames, load_charts
 from reportsite.charts.common import event_layer, pick_events
-from reportsite.data import load_snapshot
+from reportsite.data import Snapshot, load_snapshot
 from reportsite.errors import Warnings
 from reportsite.events import load_events, load_policy, monthly_change, policy_functions
 from reportsite.sources import LedgerError
@@ -110,6 +111,71 @@ def test_event_layer_refuses_an_unknown_id_and_is_empty_without_events(tmp_path:
     with pytest.raises(ChartError, match="no event 'qt-ends'"):
         event_layer(load_events(data), "en", ids=("qt-ends",))
     assert event_layer((), "en", ids=("qt-end",)) == []
+
+
+def test_event_labels_step_down_from_the_top_or_up_from_the_bottom_or_stay_off(tmp_path: Path) -> None:
+    data = make_data(tmp_path)
+    events_file(data, event(id="rmp-start", date="2025-12-12", sources='["faq"]'), event())
+    events = load_events(data)
+
+    def label_rows(**options: bool) -> list[object]:
+        spec = alt.layer(*event_layer(events, "en", **options)).to_dict()
+        return [layer["encoding"]["y"]["value"] for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+
+    assert label_rows() == [2, 15]
+    assert label_rows(bottom=True) == [{"expr": "height - 28"}, {"expr": "height - 15"}]
+    assert label_rows(labelled=False) == []
+    rule = event_layer(events, "en", labelled=False)[0].to_dict()
+    assert rule["mark"]["type"] == "rule" and "tooltip" in rule["encoding"]
+
+
+def test_a_chart_whose_data_need_an_event_names_it(tmp_path: Path) -> None:
+    probe = ChartDef("probe", (), lambda frames, lang: alt.Chart())
+    snapshot = Snapshot({})
+    with pytest.raises(
+        ChartError, match=re.escape("chart 'probe' needs the event 'qt-end' from data/events.toml")
+    ):
+        Frames(snapshot, probe, ()).event_date("qt-end")
+    data = make_data(tmp_path)
+    events_file(data, event())
+    assert Frames(snapshot, probe, load_events(data)).event_date("qt-end").isoformat() == "2025-12-01"
+
+
+def _dated_rules(
+    node: object, found: list[dict[str, object]], data: object = None
+) -> list[dict[str, object]]:
+    """The data of every rule layer of a spec that is placed on a date axis (a layer's own or inherited)."""
+    if isinstance(node, dict):
+        data = node.get("data", data)
+        mark = node.get("mark")
+        kind = mark.get("type") if isinstance(mark, dict) else mark
+        if kind == "rule" and node.get("encoding", {}).get("x", {}).get("type") == "temporal":
+            found.append(data or {})
+        for value in node.values():
+            _dated_rules(value, found, data)
+    elif isinstance(node, list):
+        for item in node:
+            _dated_rules(item, found, data)
+    return found
+
+
+def test_every_chart_draws_its_policy_dates_from_the_events_file() -> None:
+    snapshot = load_snapshot(ROOT / "data", Warnings())
+    events = load_events(ROOT / "data")
+    known = {(e.date.isoformat(), e.label[lang]) for e in events for lang in ("en", "zh-Hant")}
+    drawn = 0
+    for name, chart in sorted(load_charts().items()):
+        for lang in ("en", "zh-Hant"):
+            spec = chart.draw(Frames(snapshot, chart, events), lang).to_dict()
+            for data in _dated_rules(spec, []):
+                rows = data.get("values") or spec.get("datasets", {}).get(data.get("name"))
+                assert rows, f"{name}: a dated rule without data of its own"
+                marked = {(str(r.get("when"))[:10], r.get("event")) for r in rows}
+                assert marked <= known, (
+                    f"{name} ({lang}) draws dates that are not in data/events.toml: {marked}"
+                )
+                drawn += len(rows)
+    assert drawn > 0
 
 
 # --- policy tables ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from refresh_support import (
 
 import reportsite.refresh as refresh_module
 from reportsite.cli import EXIT_ERROR, EXIT_OK, EXIT_STALE, EXIT_USAGE, main
+from reportsite.values import format_date
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_key_file_is_read_and_a_refresh_builds_the_site(
         "  SOFR           unchanged\n  WALCL          unchanged\n  WRESBAL        new 1, revised 0\n" in out
     )
     assert "refreshed 3 of 3 series; 6 requests, " in out
-    assert "2026-10-14" in (project / "site" / "reserves.html").read_text()
+    assert "Observed to 14 October 2026" in (project / "site" / "reserves.html").read_text()
     key_file.unlink()
     capsys.readouterr()
     assert_key_nowhere(project, capsys, caplog)
@@ -120,7 +121,10 @@ def test_a_failed_series_exits_3_and_its_chart_says_stale(
     page = (project / "site" / "reserves.html").read_text()
     since = json.loads((project / "data/fred/WRESBAL.json").read_text())["stale"]["since"][:10]
     assert '<strong class="stale" title="observations from 2026-07-08: FRED answered HTTP 500' in page
-    assert f"Stale data: refresh failing since {since}</strong>" in page
+    assert (
+        f"Stale data (WRESBAL): refresh failing since {format_date(date.fromisoformat(since), 'en')}</strong>"
+        in page
+    )
     assert_key_nowhere(project, capsys, caplog)
 
 

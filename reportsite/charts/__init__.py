@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
@@ -78,6 +79,12 @@ class Frames:
         present = self._snapshot.get(series_id).present()
         index = pd.DatetimeIndex([o.date for o in present], name="date")
         return pd.Series([o.value for o in present], index=index, name=series_id, dtype="float64")
+
+    def event_date(self, event_id: str) -> date:
+        """The date of an event in data/events.toml that this chart's data depend on."""
+        from .common import event_date
+
+        return event_date(self.events, event_id, self._chart.name)
 
     def info(self, series_id: str) -> Any:
         return self._snapshot.get(series_id).info

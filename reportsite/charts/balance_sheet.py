@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Literal
 
 import altair as alt
 import pandas as pd
 
 from . import Frames, chart
+from .common import event_layer
 from .reserves import TRILLION_AXIS, date_tooltip, date_x, to_trillions, wide, words
 from .theme import HEIGHT, WIDTH
 
@@ -24,12 +24,9 @@ FED = "https://www.federalreserve.gov/newsevents/pressreleases/"
 PLANS_2022 = FED + "monetary20220504b.htm"  # Plans for Reducing the Size of the Balance Sheet
 SLOWDOWN_2024 = FED + "monetary20240501a.htm"  # Treasury cap $60B -> $25B from June 2024
 SLOWDOWN_2025 = FED + "monetary20250319a.htm"  # Treasury cap $25B -> $5B from April 2025
-END_2025 = FED + "monetary20251029a.htm"  # reduction of holdings concludes on 1 December 2025
-RMP_2025 = "https://www.newyorkfed.org/markets/opolicy/operating_policy_251210a"
-
-QT_START = "2022-06-01"  # PLANS_2022: runoff under the caps begins on 1 June 2022
-QT_END = "2025-12-01"  # END_2025: the reduction of aggregate holdings concludes on 1 December
-RMP_START = "2025-12-12"  # RMP_2025: reserve management purchases begin on 12 December
+# Policy dates drawn on these charts (QT's start and end, the first reserve management purchases)
+# come from data/events.toml, where each cites its primary source.
+POST_QT_EVENTS = ("qt-end", "rmp-start")
 # Bars in billions of dollars for English readers, in 億 (hundreds of millions) for Chinese ones:
 # (axis title, divisor from FRED's millions).
 YEARLY = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1})
@@ -106,26 +103,6 @@ def month_axis(lang: str) -> alt.Axis:
     return alt.Axis(format=words(lang, "%b %Y", "%Y-%m"), labelOverlap=True)
 
 
-def event_marks(events: list[tuple[str, str]], axis: alt.Axis, *, bottom: bool = False) -> alt.LayerChart:
-    """Dashed vertical rules at policy dates; the first label sits left of its rule, the others right.
-
-    Labels go along the top of the plot, or along the bottom where the data fill the top.
-    """
-    layers: list[alt.Chart] = []
-    for i, (when, label) in enumerate(events):
-        base = alt.Chart(alt.Data(values=[{"when": when, "label": label}]))
-        x = alt.X("when:T", scale=alt.Scale(type="utc"), title=None, axis=axis)
-        align: Literal["left", "right"] = "right" if i == 0 and len(events) > 1 else "left"
-        y = HEIGHT - 34 + 15 * (i % 2) if bottom else 4 + 15 * (i % 2)
-        layers.append(base.mark_rule(strokeDash=[4, 3], color="#7c3aed").encode(x=x))
-        layers.append(
-            base.mark_text(
-                color="#7c3aed", fontSize=11, baseline="top", align=align, dx=-4 if align == "right" else 4
-            ).encode(x=x, y=alt.value(y), text="label:N")
-        )
-    return alt.LayerChart(layer=layers)
-
-
 def _lines(
     data: pd.DataFrame,
     frames: Frames,
@@ -162,7 +139,8 @@ def _lines(
 def qt_balance_sheet(frames: Frames, lang: str) -> alt.TopLevelMixin:
     """Total assets, Treasuries and MBS since 2020, with the QT period shaded."""
     ids = ("WALCL", "TREAST", "WSHOMCB")
-    band = alt.Chart(alt.Data(values=[{"start": QT_START, "end": QT_END, "label": "QT"}]))
+    qt = {"start": frames.event_date("qt-start").isoformat(), "end": frames.event_date("qt-end").isoformat()}
+    band = alt.Chart(alt.Data(values=[qt]))
     x, x2 = alt.X("start:T", scale=alt.Scale(type="utc"), title=None, axis=YEARLY), alt.X2("end:T")
     shade = band.mark_rect(opacity=0.09, color="#7c3aed").encode(x=x, x2=x2)
     label = band.mark_text(align="left", dx=4, color="#7c3aed", baseline="bottom").encode(
@@ -220,20 +198,13 @@ def qt_runoff_caps(frames: Frames, lang: str) -> alt.TopLevelMixin:
 POST_QT = "2025-01-01"
 
 
-def _post_qt_events(lang: str) -> list[tuple[str, str]]:
-    return [
-        (QT_END, words(lang, "QT ends (1 Dec)", "縮表結束(12/1)")),
-        (RMP_START, words(lang, "RMPs begin (12 Dec)", "準備金管理購買開始(12/12)")),
-    ]
-
-
 @chart("post_qt_assets", "WALCL")
 def post_qt_assets(frames: Frames, lang: str) -> alt.TopLevelMixin:
     """Fed total assets since 2025: the trough at the end of QT and the climb after it."""
     axis = month_axis(lang)
     data = wide(frames, "WALCL", start=POST_QT)
     lines = _lines(data, frames, ("WALCL",), lang, zero=False, axis=axis)
-    return alt.layer(lines, event_marks(_post_qt_events(lang), axis))
+    return alt.layer(lines, *event_layer(frames.events, lang, ids=POST_QT_EVENTS))
 
 
 @chart("post_qt_reserves_tga", "WRESBAL", "WTREGEN")
@@ -241,7 +212,7 @@ def post_qt_reserves_tga(frames: Frames, lang: str) -> alt.TopLevelMixin:
     """Reserves and the Treasury General Account since 2025, weekly averages."""
     ids, axis = ("WRESBAL", "WTREGEN"), month_axis(lang)
     lines = _lines(wide(frames, *ids, start=POST_QT), frames, ids, lang, axis=axis)
-    return alt.layer(lines, event_marks(_post_qt_events(lang), axis))
+    return alt.layer(lines, *event_layer(frames.events, lang, ids=POST_QT_EVENTS))
 
 
 @chart("post_qt_securities", "TREAST", "WSHOMCB", units=CAP_UNITS, labels=CAP_LABELS)
@@ -288,4 +259,5 @@ def post_qt_securities(frames: Frames, lang: str) -> alt.TopLevelMixin:
         )
     )
     zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#52606d").encode(y="zero:Q")
-    return alt.layer(bars, net, zero, event_marks(_post_qt_events(lang), axis, bottom=True))
+    events = event_layer(frames.events, lang, ids=POST_QT_EVENTS, bottom=True)
+    return alt.layer(bars, net, zero, *events)

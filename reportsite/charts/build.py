@@ -10,7 +10,7 @@ from typing import Any
 
 from ..cache import RenderCache, cache_key
 from ..data import Snapshot
-from ..values import format_date, format_units
+from ..values import MINUS, format_date, format_units
 from . import ChartDef, ChartError, Frames
 from .theme import house_config
 
@@ -33,7 +33,9 @@ class Column:
     high: tuple[date, float]
 
     def text(self, value: float, lang: str) -> str:
-        return format_units(value, self.units, self.factor, lang)
+        """The value in its units; a negative one keeps its sign (a true minus) unless it rounds to 0."""
+        text = format_units(abs(value), self.units, self.factor, lang)
+        return MINUS + text if value < 0 and any(c in "123456789" for c in text) else text
 
 
 @dataclass
@@ -82,7 +84,7 @@ def build_charts(
                 path = f"charts/{name}.{lang}.{scheme}.svg"
                 files[path] = render_svg(_with_scheme(spec, scheme), cache)
                 svgs[scheme] = path
-            page_spec, data_files, rows = _externalise(spec, name)
+            page_spec, data_files, rows = _externalise(spec, name, _declared(chart))
             files.update(data_files)
             spec_path = f"charts/{name}.{lang}.vl.json"
             files[spec_path] = _json_bytes(page_spec)
@@ -129,15 +131,24 @@ def _with_scheme(spec: dict[str, Any], scheme: str) -> dict[str, Any]:
     return themed
 
 
+def _declared(chart: ChartDef) -> set[str]:
+    """The columns a chart says it plots: its series and its declared derived columns."""
+    return {*chart.series, *chart.units}
+
+
 def _externalise(
-    spec: dict[str, Any], name: str
+    spec: dict[str, Any], name: str, declared: set[str]
 ) -> tuple[dict[str, Any], dict[str, bytes], list[dict[str, Any]]]:
-    """Move inline datasets into CSV files named by content and point the spec at them."""
+    """Move inline datasets into CSV files named by content and point the spec at them.
+
+    Returns the rows of the chart's main dataset, the one to describe: the dated
+    dataset that carries most of the chart's declared columns (an annotation with a
+    date, such as a marked day, carries none of them and is never described).
+    """
     spec = json.loads(json.dumps(spec))
     datasets = spec.pop("datasets", {})
     files: dict[str, bytes] = {}
     refs: dict[str, dict[str, Any]] = {}
-    all_rows: list[dict[str, Any]] = []
     for key, rows in sorted(datasets.items()):
         if not any("date" in row for row in rows):
             refs[key] = {"values": rows}  # an annotation (a level, a label): tiny, stays inline
@@ -146,12 +157,19 @@ def _externalise(
         file_name = f"{name}-{hashlib.sha256(body).hexdigest()[:10]}.csv"
         files[f"charts/{file_name}"] = body
         refs[key] = {"url": file_name, "format": {"type": "csv", "parse": parse}}
-        all_rows = all_rows or rows
     _replace_data(spec, refs)
     spec.pop("config", None)  # the page applies the theme for its colour scheme
     if "layer" in spec or "mark" in spec:
         spec["width"] = "container"
-    return spec, files, all_rows
+    return spec, files, _main_rows(datasets, declared)
+
+
+def _main_rows(datasets: dict[str, list[dict[str, Any]]], declared: set[str]) -> list[dict[str, Any]]:
+    """The dated dataset with the most declared columns (then the most rows); none: no rows."""
+    dated = [rows for _, rows in sorted(datasets.items()) if any("date" in row for row in rows)]
+    scored = [(len(declared & {k for row in rows for k in row}), len(rows), rows) for rows in dated]
+    best = max(scored, key=lambda s: (s[0], s[1]), default=None)
+    return best[2] if best and best[0] else []
 
 
 def _replace_data(node: Any, refs: dict[str, dict[str, Any]]) -> None:

@@ -62,15 +62,21 @@ def event_layer(
     end: str | date | None = None,
     kinds: Sequence[str] | None = None,
     ids: Sequence[str] | None = None,
+    labelled: bool = True,
+    bottom: bool = False,
 ) -> list[alt.Chart]:
     """Rules and labels for the chosen events, to add to a layered chart with a utc date x axis.
 
+    Labels step down in rows in date order, along the top of the plot, or along its
+    bottom with `bottom=True` where the data fill the top; `labelled=False` draws the
+    rules alone (for instance in the lower of two stacked panels). Every rule carries
+    the event's date and label as its tooltip.
     Returns an empty list when there are no events to draw (for instance in a project
     without data/events.toml), so `alt.layer(line, *event_layer(...))` always works.
     The events' field is `when`, not `date`, so they stay inline annotations and never
     become the chart's data file.
     """
-    chosen = pick_events(events, start=start, end=end, kinds=kinds, ids=ids)
+    chosen = sorted(pick_events(events, start=start, end=end, kinds=kinds, ids=ids), key=lambda e: e.date)
     if not chosen:
         return []
     rows = pd.DataFrame(
@@ -93,10 +99,27 @@ def event_layer(
     ]
     base = alt.Chart(rows)
     rule = base.mark_rule(color=EVENT_COLOUR, strokeDash=[2, 3], strokeWidth=1.2).encode(x=x, tooltip=tooltip)
+    used = min(LABEL_ROWS, len(chosen))
     labels = [
         base.transform_filter(f"datum.row == {row}")
         .mark_text(align="left", baseline="top", dx=3, color=EVENT_COLOUR, fontSize=11)
-        .encode(x=x, y=alt.value(2 + row * ROW_HEIGHT), text="event:N")
-        for row in range(min(LABEL_ROWS, len(chosen)))
+        .encode(x=x, y=_label_y(row, used, bottom), text="event:N")
+        for row in range(used if labelled else 0)
     ]
     return [rule, *labels]
+
+
+def _label_y(row: int, rows: int, bottom: bool) -> alt.YValue:
+    """Where a row of labels sits: from the top of the plot down, or ending at its bottom."""
+    if bottom:
+        return alt.YValue(alt.ExprRef(f"height - {2 + (rows - row) * ROW_HEIGHT}"))
+    return alt.YValue(2 + row * ROW_HEIGHT)
+
+
+def event_date(events: Iterable[Any], event_id: str, chart: str) -> date:
+    """The date of one event that a chart's data depend on; missing, it is an error naming both."""
+    for event in events:
+        if event.id == event_id:
+            found: date = event.date
+            return found
+    raise ChartError(f"chart '{chart}' needs the event '{event_id}' from data/events.toml")

@@ -17,7 +17,8 @@ import pandas as pd
 from ..derived import RRP_TO_MILLIONS
 from ..values import format_date
 from . import Frames, chart
-from .markets import QT_END, QT_START, RMP_START, Layered, event_rules, time_x, value_tooltip
+from .common import event_layer
+from .markets import Layered, time_x, value_tooltip
 from .reserves import TRILLION_AXIS, date_tooltip, words
 
 LIQUIDITY_INPUTS = ("WALCL", "WTREGEN", "RRPONTSYD")
@@ -65,24 +66,28 @@ def bitcoin_liquidity(frames: Frames, lang: str) -> alt.TopLevelMixin:
     liq_title = words(lang, "Net liquidity, US$ trillion", "淨流動性(兆美元)")
     shown = btc[btc.index >= pd.Timestamp("2020-01-01")]
     log_scale = alt.Scale(type="log", domain=[shown.min() * 0.9, shown.max() * 1.6], nice=False)
-    price = base.transform_filter("isValid(datum.CBBTCUSD)").mark_line(strokeWidth=1.2, color=BTC_COLOR)
-    price = price.encode(
-        x=x,
-        y=alt.Y("CBBTCUSD:Q", scale=log_scale, axis=alt.Axis(title=btc_title, titleColor=BTC_COLOR)),
-        tooltip=[date_tooltip(lang), alt.Tooltip("CBBTCUSD:Q", title=btc_title, format=",.0f")],
+    daily = base.transform_filter("isValid(datum.CBBTCUSD)")
+    price_y = alt.Y("CBBTCUSD:Q", scale=log_scale, axis=alt.Axis(title=btc_title, titleColor=BTC_COLOR))
+    price = daily.mark_line(strokeWidth=1.2, color=BTC_COLOR).encode(x=x, y=price_y)
+    price_tips = hover_points(
+        daily, x, price_y, [date_tooltip(lang), alt.Tooltip("CBBTCUSD:Q", title=btc_title, format=",.0f")]
     )
     weekly = base.transform_filter("utcday(datum.date) == 3").transform_calculate(tn=trillions("NETLIQ"))
-    liquidity = weekly.mark_line(strokeWidth=2, color=LIQ_COLOR).encode(
-        x=x,
-        y=alt.Y(
-            "tn:Q",
-            scale=alt.Scale(zero=False),
-            axis=alt.Axis(title=liq_title, titleColor=LIQ_COLOR, grid=False),
-        ),
-        tooltip=[date_tooltip(lang), alt.Tooltip("tn:Q", title=liq_title, format=".3f")],
+    liq_axis = alt.Axis(title=liq_title, titleColor=LIQ_COLOR, grid=False)
+    liq_y = alt.Y("tn:Q", scale=alt.Scale(zero=False), axis=liq_axis)
+    liquidity = weekly.mark_line(strokeWidth=2, color=LIQ_COLOR).encode(x=x, y=liq_y)
+    liq_tips = hover_points(
+        weekly, x, liq_y, [date_tooltip(lang), alt.Tooltip("tn:Q", title=liq_title, format=".3f")]
     )
-    pair = alt.layer(alt.layer(price, peak_label(btc, lang)), liquidity).resolve_scale(y="independent")
-    return alt.layer(pair, event_rules([QT_START, QT_END], lang))
+    pair = alt.layer(
+        alt.layer(price, price_tips, peak_label(btc, lang)), alt.layer(liquidity, liq_tips)
+    ).resolve_scale(y="independent")
+    return alt.layer(pair, *event_layer(frames.events, lang, ids=("qt-start", "qt-end")))
+
+
+def hover_points(base: alt.Chart, x: alt.X, y: alt.Y, tooltip: list[alt.Tooltip]) -> alt.Chart:
+    """Invisible points that carry a line's tooltips: a line's own tooltip would show only its first row."""
+    return base.mark_point(opacity=0, size=40).encode(x=x, y=y, tooltip=tooltip)
 
 
 def peak_label(price: pd.Series, lang: str) -> Layered:
@@ -92,7 +97,10 @@ def peak_label(price: pd.Series, lang: str) -> Layered:
     text = f"{amount} ({format_date(day.date(), lang)})"
     data = pd.DataFrame({"when": [day.strftime("%Y-%m-%d")], "CBBTCUSD": [price[day]], "text": [text]})
     base = alt.Chart(data).encode(x=time_x(lang, "year", "when"), y="CBBTCUSD:Q")
-    dot = base.mark_point(filled=True, size=40, color=BTC_COLOR)
+    peak_title = words(lang, "Highest close, US$", "最高收盤價(美元)")
+    dot = base.mark_point(filled=True, size=40, color=BTC_COLOR).encode(
+        tooltip=[date_tooltip(lang, "when"), alt.Tooltip("CBBTCUSD:Q", title=peak_title, format=",.0f")]
+    )
     label = base.mark_text(align="right", dx=-6, dy=-4, color=BTC_COLOR, fontWeight="bold").encode(
         text="text:N"
     )
@@ -111,23 +119,32 @@ def liquidity_since_qt(frames: Frames, lang: str) -> alt.TopLevelMixin:
     data = pd.concat([net_liquidity(frames), frames["WRESBAL"]], axis=1)
     data = data[data.index >= pd.Timestamp(SINCE)].reset_index()
     panels = [
-        panel(data, "NETLIQ", NETLIQ_LABEL[lang], LIQ_COLOR, lang, top=True),
-        panel(data, "WRESBAL", frames.info("WRESBAL").short[lang], RES_COLOR, lang, top=False),
+        panel(data, "NETLIQ", NETLIQ_LABEL[lang], LIQ_COLOR, lang, events(frames, lang)),
+        panel(
+            data, "WRESBAL", frames.info("WRESBAL").short[lang], RES_COLOR, lang, events(frames, lang, False)
+        ),
     ]
     return alt.vconcat(*panels, spacing=12)
 
 
-def panel(data: pd.DataFrame, column: str, label: str, color: str, lang: str, *, top: bool) -> Layered:
-    """One weekly series in US$ trillion, breaking where a week has no value, with QT's end marked."""
+def events(frames: Frames, lang: str, labelled: bool = True) -> list[alt.Chart]:
+    """The end of QT and the first reserve management purchases, as rules (labelled or not)."""
+    return event_layer(frames.events, lang, ids=("qt-end", "rmp-start"), labelled=labelled)
+
+
+def panel(
+    data: pd.DataFrame, column: str, label: str, color: str, lang: str, marks: list[alt.Chart]
+) -> Layered:
+    """One weekly series in US$ trillion, breaking where a week has no value, with policy events marked."""
     base = alt.Chart(data).transform_calculate(tn=trillions(column))
     title = f"{label}, {TRILLION_AXIS[lang]}" if lang == "en" else f"{label}({TRILLION_AXIS[lang]})"
     y = alt.Y("tn:Q", title=title, scale=alt.Scale(zero=False))
     x = time_x(lang, "month")
-    line = base.mark_line(color=color, point=alt.OverlayMarkDef(size=14, color=color)).encode(
+    line = base.mark_line(color=color).encode(x=x, y=y)
+    points = base.mark_point(filled=True, size=14, color=color).encode(
         x=x, y=y, tooltip=[date_tooltip(lang), alt.Tooltip("tn:Q", title=title, format=".3f")]
     )
-    events = event_rules([QT_END, RMP_START], lang, "month", labelled=top)
-    return alt.layer(line, events).properties(height=150)
+    return alt.layer(line, points, *marks).properties(height=150)
 
 
 @chart(
@@ -144,7 +161,7 @@ def changes_since_qt(frames: Frames, lang: str) -> alt.TopLevelMixin:
     first week, so a series missing that week draws nothing rather than a shifted line.
     """
     table = pd.concat([frames["WALCL"], frames["WTREGEN"], frames["WRESBAL"], net_liquidity(frames)], axis=1)
-    base_day = table.index[table.index < pd.Timestamp(QT_END.when)][-1]
+    base_day = table.index[table.index < pd.Timestamp(frames.event_date("qt-end"))][-1]
     data = table[table.index >= base_day].reset_index()
     names = {sid: words(lang, *CHANGE_NAMES[sid]) for sid in CHANGE_NAMES}
     order = list(names.values())
@@ -162,14 +179,13 @@ def changes_since_qt(frames: Frames, lang: str) -> alt.TopLevelMixin:
         )
     )
     color = alt.Color("label:N", title=None, sort=order, scale=alt.Scale(domain=order, range=CHANGE_COLORS))
-    line = chart_.mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        x=time_x(lang, "month"),
-        y=alt.Y("amount:Q", title=title),
-        color=color,
-        tooltip=value_tooltip(lang, title, "amount", ",.0f"),
+    x, y = time_x(lang, "month"), alt.Y("amount:Q", title=title)
+    line = chart_.mark_line().encode(x=x, y=y, color=color)
+    points = chart_.mark_point(filled=True, size=12).encode(
+        x=x, y=y, color=color, tooltip=value_tooltip(lang, title, "amount", ",.0f")
     )
     zero = alt.Chart(pd.DataFrame({"level": [0]})).mark_rule(color="#52606d").encode(y="level:Q")
-    return alt.layer(zero, line, event_rules([QT_END, RMP_START], lang, "month"))
+    return alt.layer(zero, line, points, *events(frames, lang))
 
 
 @chart(
@@ -195,4 +211,4 @@ def funding_since_qt(frames: Frames, lang: str) -> alt.TopLevelMixin:
         )
     )
     zero = alt.Chart(pd.DataFrame({"level": [0]})).mark_rule(color="#52606d").encode(y="level:Q")
-    return alt.layer(zero, bars, event_rules([QT_END, RMP_START], lang, "month"))
+    return alt.layer(zero, bars, *events(frames, lang))

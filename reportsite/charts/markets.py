@@ -1,59 +1,30 @@
 """Chapter 5 charts: how Treasury yields, mortgage rates and credit spreads moved around the end of QT.
 
 Data stay in FRED's units (yields and spreads in percent); the specs convert
-spreads to basis points for display. Policy dates drawn as rules come from the
-FOMC statements of 4 May 2022 and 29 October 2025.
+spreads to basis points for display. Policy dates drawn as rules come from
+data/events.toml (the FOMC statements of 4 May 2022 and 29 October 2025).
 """
 
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
 
 from . import Frames, chart
+from .common import event_layer
 from .reserves import date_tooltip, wide, words
 
 Layered = alt.LayerChart | alt.FacetChart  # what alt.layer() is typed to return
-EVENT_COLOR = "#7c3aed"
 ICE_CREDIT = {
     "en": "Spreads: ICE BofA indices, © ICE Data Indices, LLC, via FRED; shown for commentary only.",
     "zh-Hant": "利差:ICE美銀指數,© ICE Data Indices, LLC,經 FRED 取得;僅供評論引用。",
 }
 
 
-class Event(NamedTuple):
-    """A dated policy event drawn as a labelled vertical rule."""
-
-    when: str
-    en: str
-    zh: str
-
-
-QT_START = Event("2022-06-01", "QT begins", "縮表開始")
-DECISION = Event("2025-10-29", "29 Oct 2025 decision", "2025年10月29日決議")
-QT_END = Event("2025-12-01", "QT ends", "縮表結束")
-RMP_START = Event("2025-12-12", "Reserve purchases begin", "準備金管理購買開始")
-
-
-def event_rules(events: list[Event], lang: str, span: str = "year", *, labelled: bool = True) -> Layered:
-    """Dashed rules at each event's date, labelled at the top of the plot, labels staggered."""
-    data = pd.DataFrame(
-        {
-            "when": [e.when for e in events],
-            "label": [words(lang, e.en, e.zh) for e in events],
-            "offset": [4 + 15 * (i % 2) for i in range(len(events))],
-        }
-    )
-    base = alt.Chart(data)
-    x = time_x(lang, span, "when")
-    rule = base.mark_rule(strokeDash=[4, 3], color=EVENT_COLOR).encode(x=x)
-    text = base.mark_text(align="left", baseline="top", dx=3, color=EVENT_COLOR, fontSize=11).encode(
-        x=x, y=alt.Y("offset:Q", scale=None), text="label:N"
-    )
-    return alt.layer(rule, text) if labelled else alt.layer(rule)
+# The 29 October 2025 FOMC decision: it announced the end of QT and cut the target range.
+DECISION_EVENTS = ("qt-end-announced", "rate-cut-2025-10-29")
 
 
 AXIS_FORMATS = {
@@ -122,9 +93,9 @@ def yields_decision(frames: Frames, lang: str) -> alt.TopLevelMixin:
     points = base.mark_point(filled=True, size=28).encode(
         x=time_x(lang, "day"), y=y, color=color, tooltip=tooltip
     )
-    return alt.layer(
-        line, points, closes_around(frames, ids, lang, DECISION.when), event_rules([DECISION], lang, "day")
-    )
+    decision = frames.event_date("qt-end-announced").isoformat()
+    events = event_layer(frames.events, lang, ids=DECISION_EVENTS)
+    return alt.layer(line, points, closes_around(frames, ids, lang, decision), *events)
 
 
 def closes_around(frames: Frames, ids: tuple[str, ...], lang: str, day: str) -> Layered:
@@ -158,7 +129,7 @@ def rates_long(frames: Frames, lang: str) -> alt.TopLevelMixin:
         color=color,
         tooltip=value_tooltip(lang, words(lang, "Percent", "百分比")),
     )
-    return alt.layer(line, points, event_rules([QT_START, DECISION], lang))
+    return alt.layer(line, points, *event_layer(frames.events, lang, ids=("qt-start", "qt-end-announced")))
 
 
 @chart("credit_spreads", "BAMLH0A0HYM2", "BAMLC0A0CM")
@@ -182,5 +153,9 @@ def credit_spreads(frames: Frames, lang: str) -> alt.TopLevelMixin:
     labels = dots.mark_text(align="right", dx=-5, dy=-8, fontSize=11, fontWeight="bold").encode(
         text=alt.Text("bp:Q", format=".0f")
     )
-    marks = [line, points, dots.mark_point(filled=True, size=36, color="#1f5fa8"), labels]
-    return alt.layer(*marks, event_rules([DECISION], lang, "month"), attribution(ICE_CREDIT[lang]))
+    hy_title = f"{frames.info('BAMLH0A0HYM2').short[lang]}{words(lang, ', bp', '(基點)')}"
+    marked_tips = [date_tooltip(lang, "when"), alt.Tooltip("bp:Q", title=hy_title, format=".0f")]
+    marked_dots = dots.mark_point(filled=True, size=36, color="#1f5fa8").encode(tooltip=marked_tips)
+    marks = [line, points, marked_dots, labels]
+    events = event_layer(frames.events, lang, ids=("qt-end-announced",))
+    return alt.layer(*marks, *events, attribution(ICE_CREDIT[lang]))

@@ -14,14 +14,14 @@ import altair as alt
 import pandas as pd
 
 from . import Frames, chart
-from .balance_sheet import QT_END, event_marks, month_axis
+from .balance_sheet import month_axis
+from .common import event_layer
 from .reserves import date_tooltip, words
 
 REPO_START = "2025-06-01"
 SPREAD_START = "2024-01-01"
 SPIKES = 5
 SPIKE_GAP_DAYS = 14
-QT_END_ANNOUNCED = "2025-10-29"  # balance_sheet.END_2025: FOMC statement, 2:00 p.m. Eastern time
 
 SPREAD_UNITS = {"SOFR_IORB": ("bp", 1.0), "EFFR_IORB": ("bp", 1.0)}
 SPREAD_LABELS = {
@@ -63,13 +63,10 @@ def repo_spikes(frames: Frames, lang: str) -> alt.TopLevelMixin:
     scale, title = (1, "US$ billion") if lang == "en" else (10, "億美元")
     y = alt.Y("amount:Q", title=title)
     scaled = base.transform_calculate(amount=f"datum.RPONTTLD * {scale}")
-    bars = scaled.mark_bar(width=2, color="#1f5fa8").encode(
-        x=x,
-        y=y,
-        tooltip=[date_tooltip(lang), alt.Tooltip("amount:Q", title=title, format=",.2f")],
-    )
+    tooltip = [date_tooltip(lang), alt.Tooltip("amount:Q", title=title, format=",.2f")]
+    bars = scaled.mark_bar(width=2, color="#1f5fa8").encode(x=x, y=y, tooltip=tooltip)
     marked = scaled.transform_filter("datum.spike == 'top'").transform_calculate(label=spike_label(lang))
-    dots = marked.mark_point(filled=True, size=30, color="#c2410c").encode(x=x, y=y)
+    dots = marked.mark_point(filled=True, size=30, color="#c2410c").encode(x=x, y=y, tooltip=tooltip)
     # Labels sit left of their spike, except near the left edge where they would be cut off.
     edge = daily.index[0] + (daily.index[-1] - daily.index[0]) * 0.2
     near_edge = f"toDate(datum.date) < toDate('{edge.date().isoformat()}')"
@@ -124,8 +121,5 @@ def money_market_spreads(frames: Frames, lang: str) -> alt.TopLevelMixin:
     lines = base.mark_line(strokeWidth=1.3, interpolate="step-after").encode(x=x, y=y, color=color)
     points = base.mark_point(opacity=0, size=40).encode(x=x, y=y, color=color, tooltip=tooltip)
     zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#52606d").encode(y="zero:Q")
-    events = [
-        (QT_END_ANNOUNCED, words(lang, "End of QT announced (29 Oct)", "宣布停止縮表(10/29)")),
-        (QT_END, words(lang, "QT ends (1 Dec)", "縮表結束(12/1)")),
-    ]
-    return alt.layer(zero, lines, points, event_marks(events, axis))
+    events = event_layer(frames.events, lang, ids=("qt-end-announced", "qt-end"))
+    return alt.layer(zero, lines, points, *events)

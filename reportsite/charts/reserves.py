@@ -28,9 +28,9 @@ def date_x(lang: str, *, title: str | None = None) -> alt.X:
     )
 
 
-def date_tooltip(lang: str) -> alt.Tooltip:
+def date_tooltip(lang: str, field: str = "date") -> alt.Tooltip:
     return alt.Tooltip(
-        "date:T",
+        f"{field}:T",
         title=words(lang, "Date", "日期"),
         timeUnit="utcyearmonthdate",
         format=DATE_FORMAT[lang],

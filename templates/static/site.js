@@ -55,6 +55,7 @@
     return loadSpec(url).then(function (spec) {
       var themed = JSON.parse(JSON.stringify(spec));
       themed.config = theme();
+      fitPanels(themed, holder.clientWidth);
       var title = figure.querySelector(".chart-title");
       if (!themed.description && title) themed.description = title.textContent.replace(/^#\s*/, "").trim();
       return window.vegaEmbed(target, themed, {
@@ -76,6 +77,14 @@
       figure.classList.add("is-static");
       if (window.console) console.warn("chart stays static:", err);
     });
+  }
+
+  // "container" width works for single and layered views only: give stacked panels the
+  // column's width (less room for the y axis), so they are neither small nor shrunk to fit.
+  function fitPanels(spec, width) {
+    if (!spec.vconcat || !width) return;
+    var inner = Math.max(160, width - 90);
+    spec.vconcat.forEach(function (panel) { panel.width = inner; });
   }
 
   function retire(el) {
