@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 from ..cache import RenderCache, cache_key
+from ..codehash import code_hash
 from ..data import Snapshot
+from ..svgtidy import compact_svg
 from ..values import format_date, format_units
 from . import ChartDef, ChartError, Frames
 from .theme import house_config
@@ -104,15 +106,17 @@ def _draw(chart: ChartDef, snapshot: Snapshot, lang: str) -> dict[str, Any]:
 
 def render_svg(spec: dict[str, Any], cache: RenderCache | None = None) -> bytes:
     """The static SVG of a full Vega-Lite spec, from the cache when it was rendered before."""
-    import vl_convert
 
     def render() -> bytes:
+        import vl_convert
+
         svg: str = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
-        return svg.encode("utf-8")
+        return compact_svg(svg.encode("utf-8"))
 
     if cache is None:
         return render()
-    key = cache_key(spec, "svg", f"vega-lite {VEGA_LITE}", f"vl-convert {_renderer_version()}")
+    tidy = code_hash("reportsite.svgtidy")
+    key = cache_key(spec, "svg", f"vega-lite {VEGA_LITE}", f"vl-convert {_renderer_version()}", tidy)
     return cache.get_or_make(key, render)
 
 
