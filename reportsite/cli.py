@@ -33,19 +33,37 @@ def parser(root: Path) -> argparse.ArgumentParser:
     p.add_argument(
         "--port", type=int, default=8000, help="port for --serve (default 8000; 0 picks a free one)"
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build everything from scratch: no render cache, no skipping an unchanged build",
+    )
     return p
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
-    args = parser(root or Path.cwd()).parse_args(argv)
+    p = parser(root or Path.cwd())
+    args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.serve else logging.WARNING, format="%(message)s")
     out = args.out if args.out is not None else args.root / "site"
+    if args.serve and args.no_cache:
+        p.error("--no-cache is for a single build; --serve always reuses unchanged chart renders")
     if args.serve:
         return serve(args.root, out, args.port, args.strict)
+    inputs = None
+    if not args.no_cache:  # nothing changed and site/ as written: done, before importing anything heavy
+        from .incremental import fingerprint, up_to_date
+
+        inputs = fingerprint(args.root, out)
+        stamp = up_to_date(inputs, out, args.strict)
+        if stamp is not None:
+            return report_up_to_date(stamp.summary, stamp.warnings, out)
+    from .cache import RenderCache
     from .pipeline import build_site
 
     try:
-        result = build_site(args.root, out, strict=args.strict)
+        cache = None if args.no_cache else RenderCache()
+        result = build_site(args.root, out, strict=args.strict, cache=cache)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -55,6 +73,23 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     print(
         f"built {result.pages} pages, {result.charts} charts, {result.series} series; "
         f"data as of {as_of}; {result.seconds:.1f} s -> {result.out}"
+    )
+    if inputs is not None and cache is not None:
+        from .incremental import record
+
+        summary = {"pages": result.pages, "charts": result.charts, "series": result.series, "as_of": as_of}
+        record(inputs, out, summary, result.warnings)
+        cache.prune()
+    return EXIT_OK
+
+
+def report_up_to_date(summary: dict[str, object], warnings: list[str], out: Path) -> int:
+    """The summary line of a build that had nothing to do (its warnings are still shown)."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"up to date: {summary.get('pages')} pages, {summary.get('charts')} charts, "
+        f"{summary.get('series')} series; data as of {summary.get('as_of')}; nothing changed -> {out}"
     )
     return EXIT_OK
 

@@ -52,9 +52,9 @@ def build_site(
     # 2. Load the data snapshot: registry, CSVs, manifests. Only data/ is read.
     snapshot = load_snapshot(project.data_dir, warnings)
     # 3. Parse the content: front matter, live values, Markdown; charts become slots.
-    from .charts import load_charts
+    from .chartcache import build_charts_cached, chart_index, vega_bundle_cached
 
-    charts = load_charts()
+    charts = chart_index(cache)  # with a cache: without running chart code when it is unchanged
     pages = parse_content(
         project.content_dir,
         project.languages,
@@ -63,17 +63,15 @@ def build_site(
         relative_to=project.root,
     )
     # 4. Build the charts that pages use, in every language.
-    from .charts.build import build_charts, vega_bundle
-
     used = {use.name for page in pages for use in page.charts}
-    chart_set = build_charts(charts, used, snapshot, project.languages, cache)
+    chart_set = build_charts_cached(charts, used, snapshot, project.languages, project.data_dir, cache)
     # 5. Render the pages through the templates.
     site = SiteInfo(project, snapshot, built_at(snapshot), pages)
     files = render_pages(site, chart_set)
     files.update(chart_set.files)
     files.update(static_files(project.templates_dir))
     if used:
-        files["assets/vega.js"] = vega_bundle()
+        files["assets/vega.js"] = vega_bundle_cached(cache)
     files.update(downloads(snapshot))
     files[".nojekyll"] = b""
     if strict and warnings:

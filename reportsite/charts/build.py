@@ -14,7 +14,6 @@ from ..data import Snapshot
 from ..svgtidy import compact_svg
 from ..values import format_date, format_units
 from . import ChartDef, ChartError, Frames
-from .theme import house_config
 
 VEGA_LITE = "6.4"
 SCHEMES = ("light", "dark")
@@ -95,6 +94,8 @@ def build_charts(
 
 
 def _draw(chart: ChartDef, snapshot: Snapshot, lang: str) -> dict[str, Any]:
+    from . import theme  # noqa: F401  (registers the house theme with Altair before drawing)
+
     try:
         drawn = chart.draw(Frames(snapshot, chart), lang)
         return drawn.to_dict(validate=True)
@@ -127,6 +128,8 @@ def _renderer_version() -> str:
 
 
 def _with_scheme(spec: dict[str, Any], scheme: str) -> dict[str, Any]:
+    from .theme import house_config  # imports Altair: only when a chart is drawn
+
     themed = dict(spec)
     themed["config"] = {**spec.get("config", {}), **house_config(scheme)}
     return themed
