@@ -1,11 +1,17 @@
-// Charts paint first as static SVG images; this swaps each for its interactive
-// Vega view once the self-hosted Vega bundle has loaded. Without JavaScript, or
-// if anything fails, the static image simply stays.
+// Charts paint first as static SVG images. Each becomes an interactive Vega view
+// when it comes near the viewport: the self-hosted Vega bundle is fetched then,
+// once, so a page whose charts are never scrolled to never pays for it, and the
+// charts are brought to life one at a time so the page stays responsive. The
+// live view takes exactly the image's place, so nothing on the page moves.
+// Without JavaScript, or if anything fails, the static image simply stays.
 (function () {
   "use strict";
   var figures = document.querySelectorAll("figure.chart[data-spec]");
   if (!figures.length || !window.fetch) return;
   var root = document.body.getAttribute("data-root") || "";
+  var bundle = null;
+  var queue = [];
+  var busy = false;
 
   function theme() {
     var style = getComputedStyle(document.documentElement);
@@ -25,22 +31,44 @@
     };
   }
 
+  function loadVega() {
+    if (!bundle) {
+      bundle = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + "assets/vega.js";
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error(script.src + " did not load")); };
+        document.head.appendChild(script);
+      });
+    }
+    return bundle;
+  }
+
   function embed(figure) {
     var specUrl = figure.getAttribute("data-spec");
     var base = specUrl.slice(0, specUrl.lastIndexOf("/") + 1);
     var view = figure.querySelector(".chart-view");
-    return fetch(specUrl).then(function (r) {
+    var spec = fetch(specUrl).then(function (r) {
       if (!r.ok) throw new Error(specUrl + ": " + r.status);
       return r.json();
-    }).then(function (spec) {
+    });
+    return Promise.all([spec, loadVega()]).then(function (got) {
+      var spec = got[0];
+      var overlay = spec.width === "container";
       spec.config = theme();
+      if (overlay) spec.height = "container"; // fill the image's box: no layout shift
       var target = document.createElement("div");
-      target.className = "chart-live";
+      target.className = overlay ? "chart-live is-overlay" : "chart-live";
+      if (overlay) view.appendChild(target);
       return window.vegaEmbed(target, spec, {
-        actions: false, renderer: "svg", loader: { baseURL: base }
+        actions: false, renderer: "canvas", loader: { baseURL: base }
       }).then(function () {
-        view.replaceChildren(target);
+        if (overlay) view.classList.add("is-live");
+        else view.replaceChildren(target);
         figure.classList.add("is-interactive");
+      }, function (err) {
+        target.remove();
+        throw err;
       });
     }).catch(function (err) {
       figure.classList.add("is-static");
@@ -48,11 +76,30 @@
     });
   }
 
+  function next() {
+    var figure = queue.shift();
+    busy = !!figure;
+    if (figure) embed(figure).then(function () { setTimeout(next, 0); });
+  }
+
+  function wake(figure) {
+    queue.push(figure);
+    if (!busy) next();
+  }
+
   function start() {
-    var script = document.createElement("script");
-    script.src = root + "assets/vega.js";
-    script.onload = function () { figures.forEach(embed); };
-    document.head.appendChild(script);
+    if (!("IntersectionObserver" in window)) {
+      Array.prototype.forEach.call(figures, wake);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        observer.unobserve(entry.target);
+        wake(entry.target);
+      });
+    }, { rootMargin: "200px 0px" });
+    Array.prototype.forEach.call(figures, function (figure) { observer.observe(figure); });
   }
   if (document.readyState === "complete") start();
   else window.addEventListener("load", start);
