@@ -109,7 +109,8 @@ def build_charts_cached(
         from .chartpool import draw_jobs
 
         log.info("charts: drawing %d of %d (chart, language) pairs", len(missing), len(keys))
-        for job, drawn in draw_jobs(missing, index, snapshot, cache, options).items():
+        prepare = lambda: vega_bundle_cached(cache)  # noqa: E731  (made while the charts draw)
+        for job, drawn in draw_jobs(missing, index, snapshot, cache, options, meanwhile=prepare).items():
             _save(cache, keys[job], *drawn)
             found[job] = drawn
     chart_set = ChartSet({}, {})

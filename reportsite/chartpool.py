@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -36,8 +37,12 @@ def draw_jobs(
     snapshot: Snapshot,
     cache: RenderCache | None,
     options: dict[str, Any],
+    meanwhile: Callable[[], object] | None = None,
 ) -> dict[Job, tuple[dict[str, bytes], Any]]:
-    """Each job's files and figure, drawn in this process or spread over workers."""
+    """Each job's files and figure, drawn in this process or spread over workers.
+
+    `meanwhile` is work for this process while the workers draw.
+    """
     workers = worker_count(len(jobs))
     in_package = all(index[name].module.startswith("reportsite.") for name, _ in jobs)
     folder = cache.folder.parent if cache is not None else None
@@ -48,6 +53,8 @@ def draw_jobs(
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [pool.submit(draw_batch, b, snapshot, folder, options) for b in batches if b]
+            if meanwhile is not None:
+                meanwhile()
             return {job: drawn for future in futures for job, drawn in future.result()}
     except BrokenProcessPool:
         log.warning("charts: a drawing process died; drawing here instead")

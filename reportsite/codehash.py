@@ -68,6 +68,13 @@ def _enclosing_packages(name: str) -> list[str]:
 
 def _imports(path: Path, name: str) -> list[str]:
     """The package modules a source file imports (absolute or relative)."""
+    info = path.stat()
+    return list(_parsed_imports(path, name, info.st_mtime_ns, info.st_size))
+
+
+@lru_cache(maxsize=512)
+def _parsed_imports(path: Path, name: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """Parsed once per version of a file (its modification time and size are part of the key)."""
     tree = ast.parse(path.read_bytes(), filename=str(path))
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
@@ -81,7 +88,7 @@ def _imports(path: Path, name: str) -> list[str]:
                 continue
             found.append(base)
             found.extend(f"{base}.{alias.name}" for alias in node.names)
-    return [n for n in found if n == PACKAGE or n.startswith(PACKAGE + ".")]
+    return tuple(n for n in found if n == PACKAGE or n.startswith(PACKAGE + "."))
 
 
 def _resolve(node: ast.ImportFrom, package: str) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .cache import RenderCache
+from .cache import RenderCache, activate
 from .config import load_project
 from .content import parse_content
 from .data import Snapshot, load_snapshot
@@ -46,6 +46,7 @@ def build_site(
 ) -> BuildResult:
     """Build the site in `root` into `out`; `cache` lets unchanged chart renders be reused."""
     started = time.perf_counter()
+    activate(cache)  # any stage may memoize() a costly conversion in it
     warnings = Warnings()
     # 1. Load the project: folders, settings, interface strings.
     project = load_project(root)

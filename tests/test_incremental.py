@@ -81,9 +81,9 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[str, str]]]:
     calls: list[list[tuple[str, str]]] = []
     real = chartpool.draw_jobs
 
-    def spy(jobs: list[tuple[str, str]], *args: Any) -> Any:
+    def spy(jobs: list[tuple[str, str]], *args: Any, **kwargs: Any) -> Any:
         calls.append(sorted(jobs))
-        return real(jobs, *args)
+        return real(jobs, *args, **kwargs)
 
     monkeypatch.setattr(chartpool, "draw_jobs", spy)
     return calls

@@ -11,6 +11,7 @@ from typing import Any
 from ..cache import RenderCache, cache_key
 from ..codehash import code_hash
 from ..data import Snapshot
+from ..schemes import render_scheme
 from ..svgtidy import compact_svg
 from ..values import format_date, format_units
 from . import ChartDef, ChartError, Frames
@@ -80,7 +81,7 @@ def build_charts(
             svgs = {}
             for scheme in SCHEMES:
                 path = f"charts/{name}.{lang}.{scheme}.svg"
-                files[path] = render_svg(_with_scheme(spec, scheme), cache)
+                files[path] = render_scheme(spec, scheme, cache)
                 svgs[scheme] = path
             page_spec, data_files, rows = _externalise(spec, name)
             files.update(data_files)
