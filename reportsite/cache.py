@@ -24,6 +24,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,27 @@ class RenderCache:
         if not self.folder.is_dir():
             return []
         return [p for p in self.folder.glob("??/*") if p.is_file() and not p.name.startswith(".")]
+
+
+_active: ContextVar[RenderCache | None] = ContextVar("reportsite_render_cache", default=None)
+
+
+def activate(cache: RenderCache | None) -> None:
+    """Make `cache` the one `memoize` uses for the rest of this build (None: no caching)."""
+    _active.set(cache)
+
+
+def memoize(kind: str, source: str | bytes, make: Callable[[], bytes], *context: str) -> bytes:
+    """`make()`, or its bytes from the active build's cache when `source` was made into `kind` before.
+
+    For any expensive, deterministic conversion in a build stage, such as an SVG to a PNG:
+    `png = memoize("png", svg, lambda: svg_to_png(svg), renderer_version)`.
+    """
+    cache = _active.get()
+    if cache is None:
+        return make()
+    text = source.decode("utf-8", "surrogateescape") if isinstance(source, bytes) else source
+    return cache.get_or_make(cache_key(text, "memoize", kind, *context), make)
 
 
 def _touch(path: Path) -> None:

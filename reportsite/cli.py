@@ -56,6 +56,11 @@ def parser(root: Path) -> argparse.ArgumentParser:
     p.add_argument(
         "--api-key-file", type=Path, metavar="FILE", help="read the FRED API key from FILE's first line"
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build everything from scratch: no render cache, no skipping an unchanged build",
+    )
     return p
 
 
@@ -71,6 +76,8 @@ def main(
     out = args.out if args.out is not None else args.root / "site"
     if args.serve and args.refresh:
         p.error("--serve previews the data in data/; run --refresh on its own first")
+    if args.serve and args.no_cache:
+        p.error("--no-cache is for a single build; --serve always reuses unchanged chart renders")
     if args.serve:
         return serve(args.root, out, args.port, args.strict)
     refreshed, told = EXIT_OK, set[str]()
@@ -81,10 +88,21 @@ def main(
         if args.strict and (told or refreshed == EXIT_STALE):
             print("error: --strict and the refresh failed or warned: not building", file=sys.stderr)
             return EXIT_ERROR
+    inputs = None
+    if not args.no_cache:  # nothing changed and site/ as written: done, before importing anything heavy
+        from .incremental import fingerprint, up_to_date
+
+        inputs = fingerprint(args.root, out)
+        stamp = up_to_date(inputs, out, args.strict)
+        if stamp is not None:
+            code = report_up_to_date(stamp.summary, [w for w in stamp.warnings if w not in told], out)
+            return refreshed if code == EXIT_OK else code
+    from .cache import RenderCache
     from .pipeline import build_site
 
     try:
-        result = build_site(args.root, out, strict=args.strict)
+        cache = None if args.no_cache else RenderCache()
+        result = build_site(args.root, out, strict=args.strict, cache=cache)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -96,7 +114,24 @@ def main(
         f"built {result.pages} pages, {result.charts} charts, {result.series} series; "
         f"data as of {as_of}; {result.seconds:.1f} s -> {result.out}"
     )
+    if inputs is not None and cache is not None:
+        from .incremental import record
+
+        summary = {"pages": result.pages, "charts": result.charts, "series": result.series, "as_of": as_of}
+        record(inputs, out, summary, result.warnings)
+        cache.prune()
     return refreshed
+
+
+def report_up_to_date(summary: dict[str, object], warnings: list[str], out: Path) -> int:
+    """The summary line of a build that had nothing to do (its warnings are still shown)."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"up to date: {summary.get('pages')} pages, {summary.get('charts')} charts, "
+        f"{summary.get('series')} series; data as of {summary.get('as_of')}; nothing changed -> {out}"
+    )
+    return EXIT_OK
 
 
 def refresh(root: Path, key_file: Path | None, client: ClientFactory | None) -> tuple[int, set[str]]:

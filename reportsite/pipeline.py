@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .cache import RenderCache
+from .cache import RenderCache, activate
 from .claims import load_ledger
 from .config import Project, load_project
 from .content import parse_content
@@ -50,6 +50,7 @@ def build_site(
 ) -> BuildResult:
     """Build the site in `root` into `out`; `cache` lets unchanged chart renders be reused."""
     started = time.perf_counter()
+    activate(cache)  # any stage may memoize() a costly conversion in it
     warnings = Warnings()
     # 1. Load the project: folders, settings, interface strings.
     project = load_project(root)
@@ -67,9 +68,9 @@ def build_site(
         return values
 
     # 3. Parse the content: front matter, live values, Markdown; charts become slots.
-    from .charts import load_charts
+    from .chartcache import build_charts_cached, chart_index, vega_bundle_cached
 
-    charts = load_charts()
+    charts = chart_index(cache)  # with a cache: without running chart code when it is unchanged
     pages = parse_content(
         project.content_dir,
         project.languages,
@@ -78,10 +79,10 @@ def build_site(
         relative_to=project.root,
     )
     # 4. Build the charts that pages use, in every language.
-    from .charts.build import build_charts, vega_bundle
-
     used = {use.name for page in pages for use in page.charts}
-    chart_set = build_charts(charts, used, snapshot, project.languages, cache=cache, events=events)
+    chart_set = build_charts_cached(
+        charts, used, snapshot, project.languages, project.data_dir, cache, events=events
+    )
     # 5. Render the pages through the templates.
     claims = {lang: ledger.views(lang, values_for(lang), words(project, lang)) for lang in project.languages}
     site = SiteInfo(project, snapshot, built_at(snapshot), pages, claims, ledger.tally())
@@ -90,7 +91,7 @@ def build_site(
     files.update(chart_set.files)
     files.update(static_files(project.templates_dir))
     if used:
-        files["assets/vega.js"] = vega_bundle()
+        files["assets/vega.js"] = vega_bundle_cached(cache)
     files.update(downloads(snapshot))
     files[".nojekyll"] = b""
     if strict and warnings:

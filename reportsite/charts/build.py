@@ -9,10 +9,12 @@ from datetime import date
 from typing import Any
 
 from ..cache import RenderCache, cache_key
+from ..codehash import code_hash
 from ..data import Snapshot
+from ..schemes import render_scheme
+from ..svgtidy import compact_svg
 from ..values import MINUS, format_date, format_units
 from . import ChartDef, ChartError, Frames
-from .theme import house_config
 
 VEGA_LITE = "6.4"
 SCHEMES = ("light", "dark")
@@ -82,7 +84,7 @@ def build_charts(
             svgs = {}
             for scheme in SCHEMES:
                 path = f"charts/{name}.{lang}.{scheme}.svg"
-                files[path] = render_svg(_with_scheme(spec, scheme), cache)
+                files[path] = render_scheme(spec, scheme, cache)
                 svgs[scheme] = path
             page_spec, data_files, rows = _externalise(spec, name, _declared(chart))
             files.update(data_files)
@@ -96,6 +98,8 @@ def build_charts(
 
 
 def _draw(chart: ChartDef, snapshot: Snapshot, lang: str, events: tuple[Any, ...] = ()) -> dict[str, Any]:
+    from . import theme  # noqa: F401  (registers the house theme with Altair before drawing)
+
     try:
         drawn = chart.draw(Frames(snapshot, chart, events), lang)
         return drawn.to_dict(validate=True)
@@ -107,15 +111,17 @@ def _draw(chart: ChartDef, snapshot: Snapshot, lang: str, events: tuple[Any, ...
 
 def render_svg(spec: dict[str, Any], cache: RenderCache | None = None) -> bytes:
     """The static SVG of a full Vega-Lite spec, from the cache when it was rendered before."""
-    import vl_convert
 
     def render() -> bytes:
+        import vl_convert
+
         svg: str = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
-        return svg.encode("utf-8")
+        return compact_svg(svg.encode("utf-8"))
 
     if cache is None:
         return render()
-    key = cache_key(spec, "svg", f"vega-lite {VEGA_LITE}", f"vl-convert {_renderer_version()}")
+    tidy = code_hash("reportsite.svgtidy")
+    key = cache_key(spec, "svg", f"vega-lite {VEGA_LITE}", f"vl-convert {_renderer_version()}", tidy)
     return cache.get_or_make(key, render)
 
 
@@ -126,6 +132,8 @@ def _renderer_version() -> str:
 
 
 def _with_scheme(spec: dict[str, Any], scheme: str) -> dict[str, Any]:
+    from .theme import house_config  # imports Altair: only when a chart is drawn
+
     themed = dict(spec)
     themed["config"] = {**spec.get("config", {}), **house_config(scheme)}
     return themed
