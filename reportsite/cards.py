@@ -142,7 +142,17 @@ def _thin(values: list[float], limit: int) -> list[float]:
 
 
 def card_png(card: Card) -> bytes:
-    import vl_convert
+    """The card as PNG; unchanged cards come from the build cache without loading the renderer."""
+    from importlib.metadata import version
 
-    png: bytes = vl_convert.svg_to_png(card_svg(card))
-    return png
+    from .cache import memoize
+
+    svg = card_svg(card)
+
+    def render() -> bytes:
+        import vl_convert
+
+        png: bytes = vl_convert.svg_to_png(svg)
+        return png
+
+    return memoize("card png", svg, render, f"vl-convert {version('vl-convert-python')}")

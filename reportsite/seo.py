@@ -167,8 +167,16 @@ def draw_touch_icon(svg_path: Path) -> bytes | None:
     """A 180 px PNG of the site icon for home screens (where SVG icons are not used)."""
     if not svg_path.is_file():
         return None
-    import vl_convert
+    from importlib.metadata import version
+
+    from .cache import memoize
 
     svg = svg_path.read_text(encoding="utf-8")
-    png: bytes = vl_convert.svg_to_png(svg, scale=180 / 32)
-    return png
+
+    def render() -> bytes:
+        import vl_convert
+
+        png: bytes = vl_convert.svg_to_png(svg, scale=180 / 32)
+        return png
+
+    return memoize("touch icon png", svg, render, f"vl-convert {version('vl-convert-python')}")

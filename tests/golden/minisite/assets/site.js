@@ -1,105 +1,114 @@
-// Charts paint first as static SVG images. Each becomes an interactive Vega view
-// when it comes near the viewport: the self-hosted Vega bundle is fetched then,
-// once, so a page whose charts are never scrolled to never pays for it, and the
-// charts are brought to life one at a time so the page stays responsive. The
-// live view takes exactly the image's place, so nothing on the page moves.
-// Without JavaScript, or if anything fails, the static image simply stays.
+// Charts paint first as static SVG images (light or dark by the reader's colour
+// scheme). After the page has loaded, this fetches the self-hosted Vega bundle
+// and swaps each image for its interactive view, themed from the page's own
+// colours, and re-themes the views when the colour scheme changes. Without
+// JavaScript, or if anything fails, the static image simply stays.
 (function () {
   "use strict";
-  var figures = document.querySelectorAll("figure.chart[data-spec]");
-  if (!figures.length || !window.fetch) return;
+  var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-spec]"));
+  if (!figures.length || !window.fetch || !document.body) return;
   var root = document.body.getAttribute("data-root") || "";
-  var bundle = null;
-  var queue = [];
-  var busy = false;
+  var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  var specs = {};
+  var views = [];
+
+  function colour(style, name) {
+    return style.getPropertyValue(name).trim();
+  }
 
   function theme() {
     var style = getComputedStyle(document.documentElement);
-    var ink = style.getPropertyValue("--ink").trim();
-    var muted = style.getPropertyValue("--muted").trim();
-    var grid = style.getPropertyValue("--rule").trim();
+    var ink = colour(style, "--ink"), muted = colour(style, "--muted"), grid = colour(style, "--rule");
     return {
-      background: style.getPropertyValue("--paper").trim(),
-      font: style.getPropertyValue("--font").trim(),
+      background: colour(style, "--paper"),
+      font: colour(style, "--font"),
       view: { stroke: null },
       range: { category: ["#1f5fa8", "#c2410c", "#15803d", "#7c3aed", "#b45309", "#0e7490"] },
       axis: { labelColor: muted, titleColor: ink, gridColor: grid, domainColor: muted, tickColor: muted,
               labelFontSize: 12, titleFontSize: 12, titleFontWeight: "normal" },
       legend: { labelColor: ink, titleColor: ink, orient: "top", labelFontSize: 12 },
+      title: { color: ink },
       text: { color: ink, fontSize: 12 },
+      rule: { color: muted },
       line: { strokeWidth: 2 }
     };
   }
 
-  function loadVega() {
-    if (!bundle) {
-      bundle = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = root + "assets/vega.js";
-        script.onload = resolve;
-        script.onerror = function () { reject(new Error(script.src + " did not load")); };
-        document.head.appendChild(script);
+  function loadSpec(url) {
+    if (!specs[url]) {
+      specs[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+        return r.json();
       });
     }
-    return bundle;
+    return specs[url];
   }
 
   function embed(figure) {
-    var specUrl = figure.getAttribute("data-spec");
-    var base = specUrl.slice(0, specUrl.lastIndexOf("/") + 1);
-    var view = figure.querySelector(".chart-view");
-    var spec = fetch(specUrl).then(function (r) {
-      if (!r.ok) throw new Error(specUrl + ": " + r.status);
-      return r.json();
-    });
-    return Promise.all([spec, loadVega()]).then(function (got) {
-      var spec = got[0];
-      var overlay = spec.width === "container";
-      spec.config = theme();
-      if (overlay) spec.height = "container"; // fill the image's box: no layout shift
-      var target = document.createElement("div");
-      target.className = overlay ? "chart-live is-overlay" : "chart-live";
-      if (overlay) view.appendChild(target);
-      return window.vegaEmbed(target, spec, {
-        actions: false, renderer: "canvas", loader: { baseURL: base }
-      }).then(function () {
-        if (overlay) view.classList.add("is-live");
-        else view.replaceChildren(target);
-        figure.classList.add("is-interactive");
-      }, function (err) {
-        target.remove();
-        throw err;
+    var url = figure.getAttribute("data-spec");
+    var base = url.slice(0, url.lastIndexOf("/") + 1);
+    var holder = figure.querySelector(".chart-view");
+    var previous = holder.querySelector(".chart-live");
+    var target = document.createElement("div");
+    target.className = "chart-live is-pending";
+    holder.appendChild(target);
+    return loadSpec(url).then(function (spec) {
+      var themed = JSON.parse(JSON.stringify(spec));
+      themed.config = theme();
+      fitPanels(themed, holder.clientWidth);
+      var title = figure.querySelector(".chart-title");
+      if (!themed.description && title) themed.description = title.textContent.replace(/^#\s*/, "").trim();
+      return window.vegaEmbed(target, themed, {
+        actions: false, renderer: "svg", loader: { baseURL: base },
+        tooltip: { theme: dark && dark.matches ? "dark" : "light" }
       });
+    }).then(function (result) {
+      var picture = holder.querySelector("picture");
+      if (picture) picture.remove();
+      if (previous) {
+        retire(previous);
+        previous.remove();
+      }
+      target.classList.remove("is-pending");
+      views.push({ el: target, view: result.view });
+      figure.classList.add("is-interactive");
     }).catch(function (err) {
+      target.remove();
       figure.classList.add("is-static");
       if (window.console) console.warn("chart stays static:", err);
     });
   }
 
-  function next() {
-    var figure = queue.shift();
-    busy = !!figure;
-    if (figure) embed(figure).then(function () { setTimeout(next, 0); });
+  // "container" width works for single and layered views only: give stacked panels the
+  // column's width (less room for the y axis), so they are neither small nor shrunk to fit.
+  function fitPanels(spec, width) {
+    if (!spec.vconcat || !width) return;
+    var inner = Math.max(160, width - 90);
+    spec.vconcat.forEach(function (panel) { panel.width = inner; });
   }
 
-  function wake(figure) {
-    queue.push(figure);
-    if (!busy) next();
+  function retire(el) {
+    views = views.filter(function (entry) {
+      if (entry.el !== el) return true;
+      entry.view.finalize();
+      return false;
+    });
   }
 
   function start() {
-    if (!("IntersectionObserver" in window)) {
-      Array.prototype.forEach.call(figures, wake);
-      return;
-    }
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) return;
-        observer.unobserve(entry.target);
-        wake(entry.target);
-      });
-    }, { rootMargin: "200px 0px" });
-    Array.prototype.forEach.call(figures, function (figure) { observer.observe(figure); });
+    var script = document.createElement("script");
+    script.src = root + "assets/vega.js";
+    script.onload = function () { figures.forEach(embed); };
+    script.onerror = function () {
+      figures.forEach(function (f) { f.classList.add("is-static"); });
+    };
+    document.head.appendChild(script);
+  }
+
+  if (dark && dark.addEventListener) {
+    dark.addEventListener("change", function () {
+      if (window.vegaEmbed) figures.filter(function (f) { return f.classList.contains("is-interactive"); }).forEach(embed);
+    });
   }
   if (document.readyState === "complete") start();
   else window.addEventListener("load", start);
