@@ -13,13 +13,14 @@ from reportsite.charts import build as chart_build
 from reportsite.charts import load_charts
 from reportsite.data import load_snapshot
 from reportsite.errors import Warnings
+from reportsite.events import load_events
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def drawn_spec(name: str, lang: str) -> dict[str, Any]:
     snapshot = load_snapshot(ROOT / "data", Warnings())
-    return chart_build._draw(load_charts()[name], snapshot, lang)
+    return chart_build._draw(load_charts()[name], snapshot, lang, load_events(ROOT / "data"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])
