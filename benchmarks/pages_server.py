@@ -114,6 +114,17 @@ def _content_type(path: Path) -> str:
     return kind
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser closing a connection early is normal; anything else still shows."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class PagesServer:
     """A running server for one folder, under `prefix` (a project site's sub-path)."""
 
@@ -122,8 +133,7 @@ class PagesServer:
         handler = type(
             "Handler", (PagesHandler,), {"root": root.resolve(), "prefix": prefix, "sent": self.sent}
         )
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = QuietServer(("127.0.0.1", port), handler)
         self.prefix = prefix
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
