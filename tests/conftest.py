@@ -23,6 +23,18 @@ def copy_minisite(target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_build_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds in tests use a cache of their own, never the user's."""
+    old = os.environ.get("REPORTSITE_CACHE_DIR")
+    os.environ["REPORTSITE_CACHE_DIR"] = str(tmp_path_factory.mktemp("build-cache"))
+    yield
+    if old is None:
+        os.environ.pop("REPORTSITE_CACHE_DIR", None)
+    else:
+        os.environ["REPORTSITE_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def minisite(tmp_path: Path) -> Path:
     return copy_minisite(tmp_path / "mini")
