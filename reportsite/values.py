@@ -10,10 +10,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any, cast
 
 from markupsafe import Markup
 
-from .data import Series, SeriesInfo, Snapshot
+from .data import Observation, Series, SeriesInfo, Snapshot
 from .errors import ContentError
 
 MINUS = "\u2212"
@@ -226,50 +227,36 @@ class Values:
         obs = max(self._window(series_id, start, end), key=lambda o: o.value)
         return self._figure(self.snapshot.get(series_id), obs.date, obs.value)
 
-    def first(
+    def _past(
         self,
         series_id: str,
-        *,
         below: float | None = None,
         above: float | None = None,
         start: str | date | None = None,
         end: str | date | None = None,
-    ) -> Figure:
-        """The first observation in a window below or above a level (in the series' stored units)."""
+    ) -> list[Observation]:
+        """The observations of a window that lie below or above a level (the series' stored units)."""
         test = _threshold(series_id, below, above)
-        for obs in self._window(series_id, start, end):
-            if test(obs.value):
-                return self._figure(self.snapshot.get(series_id), obs.date, obs.value)
-        raise ContentError(f"{series_id} never crosses that level between {start} and {end}")
+        return [obs for obs in self._window(series_id, start, end) if test(obs.value)]
 
-    def last(
-        self,
-        series_id: str,
-        *,
-        below: float | None = None,
-        above: float | None = None,
-        start: str | date | None = None,
-        end: str | date | None = None,
-    ) -> Figure:
-        """The last observation in a window below or above a level (in the series' stored units)."""
-        test = _threshold(series_id, below, above)
-        for obs in reversed(self._window(series_id, start, end)):
-            if test(obs.value):
-                return self._figure(self.snapshot.get(series_id), obs.date, obs.value)
-        raise ContentError(f"{series_id} never crosses that level between {start} and {end}")
+    def _one(self, series_id: str, found: list[Observation], where: dict[str, Any]) -> Figure:
+        if not found:
+            window = f"between {where.get('start')} and {where.get('end')}"
+            raise ContentError(f"{series_id} never crosses that level {window}")
+        value = cast(float, found[0].value)  # _window keeps only observations that have a value
+        return self._figure(self.snapshot.get(series_id), found[0].date, value)
 
-    def count(
-        self,
-        series_id: str,
-        *,
-        below: float | None = None,
-        above: float | None = None,
-        start: str | date | None = None,
-        end: str | date | None = None,
-    ) -> int:
-        """How many observations in a window lie below or above a level (stored units)."""
-        test = _threshold(series_id, below, above)
-        return sum(1 for obs in self._window(series_id, start, end) if test(obs.value))
+    def first(self, series_id: str, **where: Any) -> Figure:
+        """The first observation past a level: `below=` or `above=`, optional `start=`, `end=`."""
+        return self._one(series_id, self._past(series_id, **where), where)
+
+    def last(self, series_id: str, **where: Any) -> Figure:
+        """The last observation past a level: `below=` or `above=`, optional `start=`, `end=`."""
+        return self._one(series_id, self._past(series_id, **where)[::-1], where)
+
+    def count(self, series_id: str, **where: Any) -> int:
+        """How many observations lie past a level: `below=` or `above=`, optional `start=`, `end=`."""
+        return len(self._past(series_id, **where))
 
     def series(self, series_id: str) -> SeriesInfo:
         return self.snapshot.get(series_id).info
