@@ -81,7 +81,7 @@ def build_site(
     # 4. Build the charts that pages use, in every language.
     used = {use.name for page in pages for use in page.charts}
     chart_set = build_charts_cached(
-        charts, used, snapshot, project.languages, project.data_dir, cache, events=events
+        charts, used, snapshot, project.languages, project.data_dir, cache, events=events, policy=policy
     )
     # 5. Render the pages through the templates.
     claims = {lang: ledger.views(lang, values_for(lang), words(project, lang)) for lang in project.languages}

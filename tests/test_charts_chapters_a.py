@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from datetime import date
@@ -12,12 +11,12 @@ import pandas as pd
 import pytest
 
 from reportsite.charts import Frames, load_charts
-from reportsite.charts.balance_sheet import RUNOFF_CAPS, monthly_caps, monthly_change, monthly_holdings
+from reportsite.charts.balance_sheet import monthly_caps, monthly_change, monthly_holdings
 from reportsite.charts.build import build_charts
 from reportsite.charts.repo import spread_table, top_spikes
 from reportsite.data import load_snapshot
 from reportsite.errors import Warnings
-from reportsite.events import load_events
+from reportsite.events import load_events, load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 CHARTS = (
@@ -45,11 +44,14 @@ def charts():
 
 @pytest.fixture(scope="module")
 def chart_set(snapshot, charts):
-    return build_charts(charts, set(CHARTS), snapshot, LANGS, events=load_events(ROOT / "data"))
+    data = ROOT / "data"
+    return build_charts(
+        charts, set(CHARTS), snapshot, LANGS, events=load_events(data), policy=load_policy(data)
+    )
 
 
 def frames_for(snapshot, charts, name: str) -> Frames:
-    return Frames(snapshot, charts[name])
+    return Frames(snapshot, charts[name], load_events(ROOT / "data"), load_policy(ROOT / "data"))
 
 
 class FakeFrames:
@@ -96,17 +98,11 @@ def test_monthly_change_skips_a_month_whose_next_month_is_missing():
 def test_monthly_caps_follow_the_fomc_schedule():
     first_days = ("2022-05", "2022-06", "2022-08", "2022-09", "2024-05", "2024-06", "2025-03", "2025-04")
     months = pd.DatetimeIndex([f"{m}-01" for m in (*first_days, "2025-11", "2025-12")])
-    caps = monthly_caps(months)
+    caps = monthly_caps(months, load_policy(ROOT / "data").caps)
     treasury = [None if math.isnan(v) else v for v in caps["TREAST_cap"]]
     agency = [None if math.isnan(v) else v for v in caps["WSHOMCB_cap"]]
     assert treasury == [None, 30_000, 30_000, 60_000, 60_000, 25_000, 25_000, 5_000, 5_000, None]
     assert agency == [None, 17_500, 17_500, 35_000, 35_000, 35_000, 35_000, 35_000, 35_000, None]
-
-
-def test_cap_periods_are_contiguous_and_sourced():
-    for before, after in itertools.pairwise(RUNOFF_CAPS):
-        assert pd.Period(before.last, "M") + 1 == pd.Period(after.first, "M")
-    assert all(p.source.startswith("https://www.federalreserve.gov/") for p in RUNOFF_CAPS)
 
 
 def test_runoff_data_holds_monthly_changes_and_caps(snapshot, charts):

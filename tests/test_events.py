@@ -162,11 +162,12 @@ def _dated_rules(
 def test_every_chart_draws_its_policy_dates_from_the_events_file() -> None:
     snapshot = load_snapshot(ROOT / "data", Warnings())
     events = load_events(ROOT / "data")
+    policy = load_policy(ROOT / "data")
     known = {(e.date.isoformat(), e.label[lang]) for e in events for lang in ("en", "zh-Hant")}
     drawn = 0
     for name, chart in sorted(load_charts().items()):
         for lang in ("en", "zh-Hant"):
-            spec = chart.draw(Frames(snapshot, chart, events), lang).to_dict()
+            spec = chart.draw(Frames(snapshot, chart, events, policy), lang).to_dict()
             for data in _dated_rules(spec, []):
                 rows = data.get("values") or spec.get("datasets", {}).get(data.get("name"))
                 assert rows, f"{name}: a dated rule without data of its own"

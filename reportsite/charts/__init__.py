@@ -66,10 +66,11 @@ def chart(
 class Frames:
     """The series a chart declared, as pandas Series with a date index and no missing values."""
 
-    def __init__(self, snapshot: Snapshot, chart: ChartDef, events: tuple[Any, ...] = ()):
+    def __init__(self, snapshot: Snapshot, chart: ChartDef, events: tuple[Any, ...] = (), policy: Any = None):
         self._snapshot = snapshot
         self._chart = chart
         self.events = events  # dated policy events (events.Event), for charts.common.event_layer
+        self.policy = policy  # the policy tables of data/policy.toml (events.Policy), or None
 
     def __getitem__(self, series_id: str) -> pd.Series:
         import pandas as pd

@@ -10,20 +10,17 @@ first Wednesday is in the data.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from . import Frames, chart
+from . import ChartError, Frames, chart
 from .common import event_layer
 from .reserves import TRILLION_AXIS, date_tooltip, date_x, to_trillions, wide, words
 from .theme import HEIGHT, WIDTH
 
-FED = "https://www.federalreserve.gov/newsevents/pressreleases/"
-PLANS_2022 = FED + "monetary20220504b.htm"  # Plans for Reducing the Size of the Balance Sheet
-SLOWDOWN_2024 = FED + "monetary20240501a.htm"  # Treasury cap $60B -> $25B from June 2024
-SLOWDOWN_2025 = FED + "monetary20250319a.htm"  # Treasury cap $25B -> $5B from April 2025
 # Policy dates drawn on these charts (QT's start and end, the first reserve management purchases)
 # come from data/events.toml, where each cites its primary source.
 POST_QT_EVENTS = ("qt-end", "rmp-start")
@@ -33,27 +30,6 @@ YEARLY = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1})
 BILLIONS = {"en": ("US$ billion", 1000), "zh-Hant": ("億美元", 100)}
 
 
-@dataclass(frozen=True)
-class CapPeriod:
-    """The monthly runoff caps in force from month `first` to month `last` (inclusive).
-
-    Caps are in millions of dollars, the stored units of TREAST and WSHOMCB. The agency cap
-    covers agency debt and agency MBS together; WSHOMCB holds the MBS, by far the larger part.
-    """
-
-    first: str
-    last: str
-    treasuries: float
-    agency: float
-    source: str
-
-
-RUNOFF_CAPS = (
-    CapPeriod("2022-06", "2022-08", 30_000, 17_500, PLANS_2022),  # phase-in
-    CapPeriod("2022-09", "2024-05", 60_000, 35_000, PLANS_2022),  # "after three months"
-    CapPeriod("2024-06", "2025-03", 25_000, 35_000, SLOWDOWN_2024),
-    CapPeriod("2025-04", "2025-11", 5_000, 35_000, SLOWDOWN_2025),
-)
 CAP_UNITS = {col: ("usd", 1e6) for col in ("TREAST_month", "WSHOMCB_month", "TREAST_cap", "WSHOMCB_cap")}
 CAP_LABELS = {
     "TREAST_month": {"en": "Treasuries, monthly change", "zh-Hant": "公債持有量月變動"},
@@ -74,12 +50,19 @@ def monthly_change(weekly: pd.Series) -> pd.Series:
     return change.dropna()
 
 
-def monthly_caps(months: pd.DatetimeIndex) -> pd.DataFrame:
-    """The Treasury and agency caps in force in each month; missing outside QT."""
+def monthly_caps(months: pd.DatetimeIndex, periods: Sequence[Any]) -> pd.DataFrame:
+    """The Treasury and agency caps in force in each month, in millions of dollars; missing outside QT.
+
+    `periods` are the runoff caps of data/policy.toml (events.RunoffCap, in dollars, each citing its
+    FOMC source); the open-ended period after QT has no cap to draw.
+    """
     caps = pd.DataFrame(index=months, columns=["TREAST_cap", "WSHOMCB_cap"], dtype="float64")
-    for period in RUNOFF_CAPS:
-        inside = (months >= pd.Timestamp(period.first)) & (months <= pd.Period(period.last).to_timestamp())
-        caps.loc[inside, ["TREAST_cap", "WSHOMCB_cap"]] = [period.treasuries, period.agency]
+    for period in periods:
+        if period.end is None:
+            continue
+        first, last = pd.Timestamp(period.start).to_period("M"), pd.Timestamp(period.end).to_period("M")
+        inside = (months >= first.to_timestamp()) & (months <= last.to_timestamp())
+        caps.loc[inside, ["TREAST_cap", "WSHOMCB_cap"]] = [period.treasury / 1e6, period.agency / 1e6]
     return caps
 
 
@@ -94,7 +77,9 @@ def monthly_holdings(frames: Frames, start: str, end: str | None = None) -> pd.D
         sort=True,
     )
     table = table[(table.index >= pd.Timestamp(start)) & (table.index <= pd.Timestamp(end or "2100-01-01"))]
-    table = table.join(monthly_caps(pd.DatetimeIndex(table.index)))
+    if frames.policy is None or not frames.policy.caps:
+        raise ChartError("the runoff-cap chart needs the runoff caps of data/policy.toml")
+    table = table.join(monthly_caps(pd.DatetimeIndex(table.index), frames.policy.caps))
     table.index.name = "date"
     return table.reset_index()
 

@@ -70,6 +70,7 @@ def build_charts(
     languages: tuple[str, ...],
     cache: RenderCache | None = None,
     events: tuple[Any, ...] = (),
+    policy: Any = None,
 ) -> ChartSet:
     """Draw every named chart in every language and collect the files to write.
 
@@ -80,7 +81,7 @@ def build_charts(
     for name in sorted(names):
         chart = charts[name]
         for lang in languages:
-            spec = _draw(chart, snapshot, lang, events)
+            spec = _draw(chart, snapshot, lang, events, policy)
             svgs = {}
             for scheme in SCHEMES:
                 path = f"charts/{name}.{lang}.{scheme}.svg"
@@ -97,11 +98,13 @@ def build_charts(
     return ChartSet(files, figures)
 
 
-def _draw(chart: ChartDef, snapshot: Snapshot, lang: str, events: tuple[Any, ...] = ()) -> dict[str, Any]:
+def _draw(
+    chart: ChartDef, snapshot: Snapshot, lang: str, events: tuple[Any, ...] = (), policy: Any = None
+) -> dict[str, Any]:
     from . import theme  # noqa: F401  (registers the house theme with Altair before drawing)
 
     try:
-        drawn = chart.draw(Frames(snapshot, chart, events), lang)
+        drawn = chart.draw(Frames(snapshot, chart, events, policy), lang)
         return drawn.to_dict(validate=True)
     except ChartError:
         raise
