@@ -139,6 +139,15 @@ def memoize(kind: str, source: str | bytes, make: Callable[[], bytes], *context:
     return cache.get_or_make(cache_key(text, "memoize", kind, *context), make)
 
 
+def recall(kind: str, source: str | bytes, *context: str) -> bytes | None:
+    """What `memoize` would find in the active build's cache, without making anything."""
+    cache = _active.get()
+    if cache is None:
+        return None
+    text = source.decode("utf-8", "surrogateescape") if isinstance(source, bytes) else source
+    return cache.get(cache_key(text, "memoize", kind, *context))
+
+
 def _touch(path: Path) -> None:
     """Mark an entry as recently used, for pruning; a read-only cache is fine too."""
     with contextlib.suppress(OSError):

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from .sharing import CARD_SIZE
+
+if TYPE_CHECKING:
+    from .chartpool import Workers
 
 WIDTH, HEIGHT = CARD_SIZE
 MARGIN = 64
 FONT = "'Noto Sans CJK TC', 'Noto Sans TC', 'PingFang TC', 'DejaVu Sans', 'Liberation Sans', sans-serif"
 INK, MUTED, ACCENT, PAPER, RULE = "#1f2933", "#52606d", "#1f5fa8", "#ffffff", "#e4e7eb"
 SPARK_POINTS = 240
+KIND = "card png"  # what the build cache files the rendered cards under
 TRAILING = " ,.;:\uff0c\u3002\uff1b\uff1a"  # spaces and punctuation, Latin and CJK
 
 
@@ -141,18 +146,28 @@ def _thin(values: list[float], limit: int) -> list[float]:
     return [*kept, values[-1]]
 
 
-def card_png(card: Card) -> bytes:
-    """The card as PNG; unchanged cards come from the build cache without loading the renderer."""
+def card_pngs(cards: list[Card], workers: Workers | None = None) -> list[bytes]:
+    """Every card as PNG: unchanged cards from the build cache, the rest over the build's workers."""
     from importlib.metadata import version
 
-    from .cache import memoize
+    from .cache import memoize, recall
 
-    svg = card_svg(card)
+    renderer = f"vl-convert {version('vl-convert-python')}"
+    svgs = [card_svg(card) for card in cards]
+    missing = [svg for svg in dict.fromkeys(svgs) if recall(KIND, svg, renderer) is None]
+    made = workers.map(svg_to_png, missing) if workers is not None else [svg_to_png(s) for s in missing]
+    drawn = dict(zip(missing, made, strict=True))
+    return [memoize(KIND, svg, lambda svg=svg: drawn[svg], renderer) for svg in svgs]  # type: ignore[misc]
 
-    def render() -> bytes:
-        import vl_convert
 
-        png: bytes = vl_convert.svg_to_png(svg)
-        return png
+def card_png(card: Card) -> bytes:
+    """One card as PNG (see `card_pngs`)."""
+    return card_pngs([card])[0]
 
-    return memoize("card png", svg, render, f"vl-convert {version('vl-convert-python')}")
+
+def svg_to_png(svg: str) -> bytes:
+    """Rasterise an SVG document (in whichever process runs it)."""
+    import vl_convert
+
+    png: bytes = vl_convert.svg_to_png(svg)
+    return png

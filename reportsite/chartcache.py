@@ -84,12 +84,14 @@ def build_charts_cached(
     languages: tuple[str, ...],
     data_dir: Path,
     cache: RenderCache | None,
+    workers: Any = None,
     **options: Any,
 ) -> Any:
     """The ChartSet of `names` in every language, drawing only what the cache lacks.
 
     `options` go to charts.build.build_charts unchanged (their inputs must come
-    from data/, which is part of every key).
+    from data/, which is part of every key); `workers` (chartpool.Workers) keeps
+    any drawing processes for the rest of the build.
     """
     from .charts.build import ChartSet, build_charts
 
@@ -110,7 +112,7 @@ def build_charts_cached(
 
         log.info("charts: drawing %d of %d (chart, language) pairs", len(missing), len(keys))
         prepare = lambda: vega_bundle_cached(cache)  # noqa: E731  (made while the charts draw)
-        for job, drawn in draw_jobs(missing, index, snapshot, cache, options, meanwhile=prepare).items():
+        for job, drawn in draw_jobs(missing, index, snapshot, cache, options, prepare, workers).items():
             _save(cache, keys[job], *drawn)
             found[job] = drawn
     chart_set = ChartSet({}, {})

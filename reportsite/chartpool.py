@@ -6,10 +6,15 @@ time in a process, so with many charts to draw the work is split over up to
 the chart code once and draws a batch of (chart, language) pairs. With few
 charts to draw, or charts defined outside the package, everything is drawn
 here: starting a worker costs about as much as drawing a few charts.
+
+The processes live as long as the build's `Workers`: once started for the
+charts, they also rasterise the sharing cards, the other slow step of a cold
+build. A build that draws no chart starts none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -31,6 +36,43 @@ BATCHES_PER_WORKER = 2
 ENV_WORKERS = "REPORTSITE_WORKERS"
 
 
+class Workers:
+    """The build's drawing processes: none until the charts need them, all gone when it ends."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def start(self, count: int) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"))
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def map(self, make: Callable[[Any], bytes], items: list[Any]) -> list[bytes]:
+        """`make` of every item: in the processes if they are running, else here."""
+        if self._pool is not None and len(items) > 1:
+            try:
+                return list(self._pool.map(make, items))
+            except BrokenProcessPool:
+                log.warning("a worker process died; finishing here instead")
+                self._pool = None
+        return [make(item) for item in items]
+
+
 def draw_jobs(
     jobs: list[Job],
     index: dict[str, Any],
@@ -38,27 +80,32 @@ def draw_jobs(
     cache: RenderCache | None,
     options: dict[str, Any],
     meanwhile: Callable[[], object] | None = None,
+    workers: Workers | None = None,
 ) -> dict[Job, tuple[dict[str, bytes], Any]]:
     """Each job's files and figure, drawn in this process or spread over workers.
 
-    `meanwhile` is work for this process while the workers draw.
+    `meanwhile` is work for this process while the workers draw. Without
+    `workers`, any processes started here end before this returns.
     """
-    workers = worker_count(len(jobs))
+    count = worker_count(len(jobs))
     in_package = all(index[name].module.startswith("reportsite.") for name, _ in jobs)
     folder = cache.folder.parent if cache is not None else None
-    if workers < 2 or not in_package:
+    if count < 2 or not in_package:
         return dict(draw_batch(jobs, snapshot, folder, options))
-    batches = [jobs[i :: workers * BATCHES_PER_WORKER] for i in range(workers * BATCHES_PER_WORKER)]
-    context = get_context("spawn")
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    batches = [jobs[i :: count * BATCHES_PER_WORKER] for i in range(count * BATCHES_PER_WORKER)]
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(Workers())
+        try:
+            pool = workers.start(count)
             futures = [pool.submit(draw_batch, b, snapshot, folder, options) for b in batches if b]
             if meanwhile is not None:
                 meanwhile()
             return {job: drawn for future in futures for job, drawn in future.result()}
-    except BrokenProcessPool:
-        log.warning("charts: a drawing process died; drawing here instead")
-        return dict(draw_batch(jobs, snapshot, folder, options))
+        except BrokenProcessPool:
+            log.warning("charts: a drawing process died; drawing here instead")
+            workers.close()
+            return dict(draw_batch(jobs, snapshot, folder, options))
 
 
 def worker_count(jobs: int) -> int:

@@ -106,7 +106,9 @@ class Ledger:
         return [(v, counts.get(v, 0)) for v in VERDICTS]
 
     def views(self, lang: str, values: Values, words: dict[str, str]) -> list[ClaimView]:
-        return [_view(c, lang, values, words) for c in self.claims]
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+        env.globals.update(values.functions())
+        return [_view(c, lang, values, words, env) for c in self.claims]
 
 
 def load_ledger(data_dir: Path, snapshot: Snapshot) -> Ledger:
@@ -198,12 +200,14 @@ def _check_verdict(typed: Any, checks: list[Any], fail: Any) -> None:
         )
 
 
-def _view(item: Evaluated, lang: str, values: Values, words: dict[str, str]) -> ClaimView:
+def _view(
+    item: Evaluated, lang: str, values: Values, words: dict[str, str], env: jinja2.Environment
+) -> ClaimView:
     claim = item.claim
     checks = [describe(o, lang, words) for o in item.outcomes]
     context = {"checks": checks, "claim": claim}
-    paraphrase = _render(claim, "paraphrase", claim.paraphrase[lang], values, context, block=False)
-    evidence = _render(claim, "evidence", claim.evidence[lang], values, context, block=True)
+    paraphrase = _render(claim, "paraphrase", claim.paraphrase[lang], env, lang, context, block=False)
+    evidence = _render(claim, "evidence", claim.evidence[lang], env, lang, context, block=True)
     sources = [(s.title[lang], s.url) for s in claim.sources]
     series = dict.fromkeys(s for o in item.outcomes for s in (o.check.series, o.check.get("other")) if s)
     for sid in series:
@@ -224,17 +228,30 @@ def _view(item: Evaluated, lang: str, values: Values, words: dict[str, str]) -> 
 
 
 def _render(
-    claim: Claim, field: str, text: str, values: Values, context: dict[str, Any], *, block: bool
+    claim: Claim,
+    field: str,
+    text: str,
+    env: jinja2.Environment,
+    lang: str,
+    context: dict[str, Any],
+    *,
+    block: bool,
 ) -> Markup:
-    """Evaluate a text's live values, then its Markdown; errors name the claim and its line."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    env.globals.update(values.functions())
+    """Evaluate a text's live values, then its Markdown; errors name the claim and its line.
+
+    `env` holds the live-value functions of `lang`; plain text skips it.
+    """
     try:
-        prose = env.from_string(text).render(context)
+        prose = env.from_string(text).render(context) if _has_template(text) else text
     except (BuildError, jinja2.TemplateError, TypeError, ValueError, AttributeError, IndexError) as exc:
         detail = exc.message if isinstance(exc, BuildError) else f"{type(exc).__name__}: {exc}"
-        raise claim.fail(f"{field} ({values.lang}): {detail}") from None
+        raise claim.fail(f"{field} ({lang}): {detail}") from None
     html = markdown.markdown(prose)
     if not block and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
+
+
+def _has_template(text: str) -> bool:
+    """Whether a text holds any Jinja syntax: an expression, a statement or a comment."""
+    return any(mark in text for mark in ("{{", "{%", "{#"))

@@ -137,9 +137,30 @@ def derive(snapshot: Snapshot, series_id: str) -> Series:
 
 
 def with_derived(snapshot: Snapshot) -> Snapshot:
-    """The snapshot plus every derived series whose inputs it holds."""
+    """The snapshot plus every derived series whose inputs it holds.
+
+    Every page and claim asks for it, so the last answer is kept for as long as
+    the snapshot holds the same series objects.
+    """
+    key = _identity(snapshot)
+    if _last is not None and _last[0] == key:
+        return _last[1]
     extra = {r.id: derive(snapshot, r.id) for r in RECIPES if all(i in snapshot.series for i in r.inputs)}
-    return Snapshot({**snapshot.series, **extra})
+    combined = Snapshot({**snapshot.series, **extra})
+    _remember(key, combined)
+    return combined
+
+
+_last: tuple[tuple[int, ...], Snapshot] | None = None
+
+
+def _identity(snapshot: Snapshot) -> tuple[int, ...]:
+    return (id(snapshot), *(id(s) for s in snapshot.series.values()))
+
+
+def _remember(key: tuple[int, ...], combined: Snapshot) -> None:
+    global _last
+    _last = (key, combined)
 
 
 def format_bp(points: float, lang: str) -> str:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .cache import RenderCache, activate
+from .chartpool import Workers
 from .claims import load_ledger
 from .config import Project, load_project
 from .content import parse_content
@@ -78,24 +79,37 @@ def build_site(
         charts,
         relative_to=project.root,
     )
-    # 4. Build the charts that pages use, in every language.
-    used = {use.name for page in pages for use in page.charts}
-    chart_set = build_charts_cached(
-        charts, used, snapshot, project.languages, project.data_dir, cache, events=events, policy=policy
-    )
-    # 5. Render the pages through the templates.
-    claims = {lang: ledger.views(lang, values_for(lang), words(project, lang)) for lang in project.languages}
-    site = SiteInfo(project, snapshot, built_at(snapshot), pages, claims, ledger.tally())
-    files = render_pages(site, chart_set)
-    files.update(build_sharing_files(site, chart_set))
-    files.update(chart_set.files)
-    files.update(static_files(project.templates_dir))
-    if used:
-        files["assets/vega.js"] = vega_bundle_cached(cache)
-    files.update(downloads(snapshot))
-    files[".nojekyll"] = b""
-    if strict and warnings:
-        raise StrictFailure(f"{len(warnings)} warning(s) and --strict: " + "; ".join(warnings.messages))
+    with Workers() as workers:  # drawing processes, started only if charts must be drawn
+        # 4. Build the charts that pages use, in every language (checked against the
+        #    Vega-Lite schema in the first; the test suite checks every language).
+        used = {use.name for page in pages for use in page.charts}
+        chart_set = build_charts_cached(
+            charts,
+            used,
+            snapshot,
+            project.languages,
+            project.data_dir,
+            cache,
+            events=events,
+            policy=policy,
+            validated=project.languages[:1],
+            workers=workers,
+        )
+        # 5. Render the pages through the templates.
+        claims = {
+            lang: ledger.views(lang, values_for(lang), words(project, lang)) for lang in project.languages
+        }
+        site = SiteInfo(project, snapshot, built_at(snapshot), pages, claims, ledger.tally())
+        files = render_pages(site, chart_set)
+        files.update(build_sharing_files(site, chart_set, workers))
+        files.update(chart_set.files)
+        files.update(static_files(project.templates_dir))
+        if used:
+            files["assets/vega.js"] = vega_bundle_cached(cache)
+        files.update(downloads(snapshot))
+        files[".nojekyll"] = b""
+        if strict and warnings:
+            raise StrictFailure(f"{len(warnings)} warning(s) and --strict: " + "; ".join(warnings.messages))
     # 6. Write: build beside the output folder, then swap it into place.
     write_site(files, out)
     return BuildResult(

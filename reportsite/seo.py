@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from .cards import Card, Spark, card_png
+from .cards import Card, Spark, card_pngs
+from .chartpool import Workers
 from .charts.build import ChartSet
 from .content import Page
 from .feed import feed_xml
@@ -27,10 +28,10 @@ NOT_FOUND = "404.html"
 ICON = "favicon.svg"
 
 
-def build_sharing_files(site: SiteInfo, charts: ChartSet) -> dict[str, bytes]:
-    """Every file of this module, keyed by its path in the site."""
+def build_sharing_files(site: SiteInfo, charts: ChartSet, workers: Workers | None = None) -> dict[str, bytes]:
+    """Every file of this module, keyed by its path in the site; `workers` may draw the cards."""
     files: dict[str, bytes] = {NOT_FOUND: render_not_found(site)}
-    files.update(draw_cards(site, charts))
+    files.update(draw_cards(site, charts, workers))
     files["robots.txt"] = robots_txt(site)
     sitemap = sitemap_xml(site)
     if sitemap:
@@ -111,12 +112,13 @@ def sitemap_xml(site: SiteInfo) -> bytes | None:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def draw_cards(site: SiteInfo, charts: ChartSet) -> dict[str, bytes]:
+def draw_cards(site: SiteInfo, charts: ChartSet, workers: Workers | None = None) -> dict[str, bytes]:
     """One Open Graph PNG per page (the 404 page included)."""
     default = site.project.default_language
     pages = [(page, page_path(page, default)) for page in site.pages]
     pages.append((not_found_page(site), NOT_FOUND))
-    return {card_path(path): card_png(page_card(site, charts, page)) for page, path in pages}
+    pngs = card_pngs([page_card(site, charts, page) for page, _ in pages], workers)
+    return {card_path(path): png for (_, path), png in zip(pages, pngs, strict=True)}
 
 
 def page_card(site: SiteInfo, charts: ChartSet, page: Page) -> Card:

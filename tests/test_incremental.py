@@ -116,6 +116,41 @@ def test_charts_drawn_in_worker_processes_are_the_same(
     assert digest(tmp_path / "pooled") == digest(tmp_path / "plain")
 
 
+def test_worker_processes_start_only_for_charts_to_draw_and_end_with_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second, _ = pick_charts()
+    project = make_project(tmp_path / "p", first, second)
+    monkeypatch.setenv(chartpool.ENV_WORKERS, "2")
+    pools: list[chartpool.Workers] = []
+    real_start = chartpool.Workers.start
+
+    def start(self: chartpool.Workers, count: int) -> Any:
+        pools.append(self)
+        return real_start(self, count)
+
+    monkeypatch.setattr(chartpool.Workers, "start", start)
+    cache = RenderCache(tmp_path / "cache")
+    build_site(project, tmp_path / "cold", cache=cache)
+    assert len(pools) == 1 and not pools[0].started  # closed when the build ended
+    build_site(project, tmp_path / "warm", cache=cache)
+    assert len(pools) == 1  # everything came from the cache: no process started
+
+
+def test_workers_give_the_same_pngs_as_this_process() -> None:
+    from reportsite.cards import svg_to_png
+
+    svgs = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="{n}" height="8"/></svg>'
+        for n in (2, 5)
+    ]
+    here = chartpool.Workers().map(svg_to_png, svgs)
+    with chartpool.Workers() as workers:
+        workers.start(2)
+        pooled = workers.map(svg_to_png, svgs)
+    assert pooled == here and here[0] != here[1] and all(png.startswith(b"\x89PNG") for png in here)
+
+
 def test_a_changed_series_redraws_only_the_charts_that_read_it(tmp_path: Path, drawn: list[Any]) -> None:
     first, second, series_id = pick_charts()
     project = make_project(tmp_path / "p", first, second)

@@ -6,9 +6,13 @@ from typing import Any
 
 import altair as alt
 
+# Browsers take the first family they have (system-ui, the page's font); the static
+# renderer has none of the first four and measures Latin text with Liberation Sans
+# (Arial's metrics, and several times quicker to measure than a CJK font, whose
+# Latin glyphs it would otherwise use). Chinese characters fall through to the CJK fonts.
 FONT = (
-    'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK TC", "PingFang TC", '
-    '"Microsoft JhengHei", sans-serif'
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", Arial, "Noto Sans CJK TC", '
+    '"PingFang TC", "Microsoft JhengHei", sans-serif'
 )
 PALETTE = ["#1f5fa8", "#c2410c", "#15803d", "#7c3aed", "#b45309", "#0e7490"]
 INK = {"light": "#1f2933", "dark": "#e4e7eb"}
