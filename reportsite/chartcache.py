@@ -93,7 +93,7 @@ def build_charts_cached(
     from data/, which is part of every key); `workers` (chartpool.Workers) keeps
     any drawing processes for the rest of the build.
     """
-    from .charts.build import ChartSet, build_charts
+    from .charts.build import ChartSet, build_charts, vega_bundle
 
     if cache is None:
         from .charts import load_charts
@@ -111,8 +111,12 @@ def build_charts_cached(
         from .chartpool import draw_jobs
 
         log.info("charts: drawing %d of %d (chart, language) pairs", len(missing), len(keys))
-        prepare = lambda: vega_bundle_cached(cache)  # noqa: E731  (made while the charts draw)
-        for job, drawn in draw_jobs(missing, index, snapshot, cache, options, prepare, workers).items():
+        bundle_key = _bundle_key()
+        make_bundle = vega_bundle if cache.get(bundle_key) is None else None  # made while the charts draw
+        drawings, bundle = draw_jobs(missing, index, snapshot, cache, options, make_bundle, workers)
+        if bundle is not None:
+            cache.put(bundle_key, bundle)
+        for job, drawn in drawings.items():
             _save(cache, keys[job], *drawn)
             found[job] = drawn
     chart_set = ChartSet({}, {})
@@ -125,14 +129,19 @@ def build_charts_cached(
 
 def vega_bundle_cached(cache: RenderCache | None) -> bytes:
     """The self-hosted Vega bundle, made once per renderer version."""
-    from importlib.metadata import version
-
-    from .charts.build import VEGA_LITE, vega_bundle
+    from .charts.build import vega_bundle
 
     if cache is None:
         return vega_bundle()
-    key = cache_key(FORMAT, "vega bundle", VEGA_LITE, version("vl-convert-python"))
-    return cache.get_or_make(key, vega_bundle)
+    return cache.get_or_make(_bundle_key(), vega_bundle)
+
+
+def _bundle_key() -> str:
+    from importlib.metadata import version
+
+    from .charts.build import VEGA_LITE
+
+    return cache_key(FORMAT, "vega bundle", VEGA_LITE, version("vl-convert-python"))
 
 
 def _entry_key(info: ChartInfo, lang: str, snapshot: Snapshot, shared: str) -> str:

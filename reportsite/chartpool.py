@@ -2,10 +2,12 @@
 
 Rendering a static SVG is the slowest step of a cold build and runs one at a
 time in a process, so with many charts to draw the work is split over up to
-`MAX_WORKERS` processes (no more than the machine's cores). Each worker imports
-the chart code once and draws a batch of (chart, language) pairs. With few
-charts to draw, or charts defined outside the package, everything is drawn
-here: starting a worker costs about as much as drawing a few charts.
+`MAX_WORKERS` processes (no more than the machine's cores). Each worker gets
+the data once, imports the chart code once and takes (chart, language) pairs
+one at a time, the charts that read the most observations first, so that the
+processes finish together. With few charts to draw, or charts defined outside
+the package, everything is drawn here: starting a worker costs about as much
+as drawing a few charts.
 
 The processes live as long as the build's `Workers`: once started for the
 charts, they also rasterise the sharing cards, the other slow step of a cold
@@ -32,7 +34,6 @@ log = logging.getLogger(__name__)
 Job = tuple[str, str]  # (chart name, language)
 MAX_WORKERS = 4
 MIN_JOBS_PER_WORKER = 3
-BATCHES_PER_WORKER = 2
 ENV_WORKERS = "REPORTSITE_WORKERS"
 
 
@@ -52,9 +53,11 @@ class Workers:
     def started(self) -> bool:
         return self._pool is not None
 
-    def start(self, count: int) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"))
+    def start(self, count: int, setup: Callable[..., None] | None = None, *args: Any) -> ProcessPoolExecutor:
+        """`count` fresh processes, each running `setup(*args)` first (any running ones end)."""
+        self.close()
+        context = get_context("spawn")
+        self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=setup, initargs=args)
         return self._pool
 
     def close(self) -> None:
@@ -79,33 +82,61 @@ def draw_jobs(
     snapshot: Snapshot,
     cache: RenderCache | None,
     options: dict[str, Any],
-    meanwhile: Callable[[], object] | None = None,
+    alongside: Callable[[], bytes] | None = None,
     workers: Workers | None = None,
-) -> dict[Job, tuple[dict[str, bytes], Any]]:
+) -> tuple[dict[Job, tuple[dict[str, bytes], Any]], bytes | None]:
     """Each job's files and figure, drawn in this process or spread over workers.
 
-    `meanwhile` is work for this process while the workers draw. Without
-    `workers`, any processes started here end before this returns.
+    `alongside` is one more piece of work (a module-level function, so a worker
+    can run it), returned beside the drawings. It runs in a worker too: the
+    renderer holds the interpreter lock, and in this process it would keep the
+    work from being handed out. Without `workers`, any processes started here
+    end before this returns.
     """
     count = worker_count(len(jobs))
     in_package = all(index[name].module.startswith("reportsite.") for name, _ in jobs)
     folder = cache.folder.parent if cache is not None else None
     if count < 2 or not in_package:
-        return dict(draw_batch(jobs, snapshot, folder, options))
-    batches = [jobs[i :: count * BATCHES_PER_WORKER] for i in range(count * BATCHES_PER_WORKER)]
+        return dict(draw_batch(jobs, snapshot, folder, options)), alongside() if alongside else None
     with contextlib.ExitStack() as stack:
         if workers is None:
             workers = stack.enter_context(Workers())
         try:
-            pool = workers.start(count)
-            futures = [pool.submit(draw_batch, b, snapshot, folder, options) for b in batches if b]
-            if meanwhile is not None:
-                meanwhile()
-            return {job: drawn for future in futures for job, drawn in future.result()}
+            pool = workers.start(count, _receive, snapshot, folder, options)  # sent once per process
+            extra = pool.submit(alongside) if alongside is not None else None
+            futures = [pool.submit(_draw_one, job) for job in largest_first(jobs, index, snapshot)]
+            drawn = dict(future.result() for future in futures)
+            return drawn, extra.result() if extra is not None else None
         except BrokenProcessPool:
             log.warning("charts: a drawing process died; drawing here instead")
             workers.close()
-            return dict(draw_batch(jobs, snapshot, folder, options))
+            return dict(draw_batch(jobs, snapshot, folder, options)), alongside() if alongside else None
+
+
+def largest_first(jobs: list[Job], index: dict[str, Any], snapshot: Snapshot) -> list[Job]:
+    """The jobs by the observations their chart reads, most first, so that the processes finish together."""
+
+    def size(job: Job) -> int:
+        found = (snapshot.series.get(sid) for sid in index[job[0]].series)
+        return sum(len(series.observations) for series in found if series is not None)
+
+    return sorted(jobs, key=lambda job: (-size(job), job))
+
+
+_received: tuple[Snapshot, Path | None, dict[str, Any]] | None = None
+
+
+def _receive(snapshot: Snapshot, cache_dir: Path | None, options: dict[str, Any]) -> None:
+    """In a worker: keep what every job of this build needs."""
+    global _received
+    _received = (snapshot, cache_dir, options)
+
+
+def _draw_one(job: Job) -> tuple[Job, tuple[dict[str, bytes], Any]]:
+    """In a worker: draw one (chart, language) pair."""
+    if _received is None:
+        raise RuntimeError("a drawing process got a job before the build's data")
+    return draw_batch([job], *_received)[0]
 
 
 def worker_count(jobs: int) -> int:

@@ -125,9 +125,9 @@ def test_worker_processes_start_only_for_charts_to_draw_and_end_with_the_build(
     pools: list[chartpool.Workers] = []
     real_start = chartpool.Workers.start
 
-    def start(self: chartpool.Workers, count: int) -> Any:
+    def start(self: chartpool.Workers, count: int, *setup: Any) -> Any:
         pools.append(self)
-        return real_start(self, count)
+        return real_start(self, count, *setup)
 
     monkeypatch.setattr(chartpool.Workers, "start", start)
     cache = RenderCache(tmp_path / "cache")
