@@ -1,9 +1,9 @@
 // Charts paint first as static SVG images (light or dark by the reader's colour
-// scheme). After the page has loaded, each chart that comes near the window turns
-// into its interactive view: the self-hosted Vega bundle is fetched once, with the
-// first such chart, and each view is themed from the page's own colours and
-// re-themed when the colour scheme changes. Without JavaScript, or if anything
-// fails, the static image simply stays.
+// scheme). Once the page has loaded and painted, each chart that comes near the
+// window turns into its interactive view: the self-hosted Vega bundle is fetched
+// once, with the first such chart, and each view is themed from the page's own
+// colours and re-themed when the colour scheme changes. Without JavaScript, or if
+// anything fails, the static image simply stays.
 (function () {
   "use strict";
   var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-spec]"));
@@ -139,6 +139,23 @@
       if (window.vegaEmbed) figures.filter(function (f) { return f.classList.contains("is-interactive"); }).forEach(embed);
     });
   }
-  if (document.readyState === "complete") start();
-  else window.addEventListener("load", start);
+  // Start once the page has loaded and shown its first content, so fetching and compiling
+  // Vega never competes with the page's first picture.
+  function afterFirstPaint(next) {
+    var types = window.PerformanceObserver && PerformanceObserver.supportedEntryTypes;
+    if (!types || types.indexOf("paint") < 0 || performance.getEntriesByName("first-contentful-paint").length) {
+      next();
+      return;
+    }
+    var observer = new PerformanceObserver(function (list) {
+      if (!list.getEntriesByName("first-contentful-paint").length) return;
+      observer.disconnect();
+      next();
+    });
+    observer.observe({ type: "paint" });
+  }
+
+  function ready() { afterFirstPaint(start); }
+  if (document.readyState === "complete") ready();
+  else window.addEventListener("load", ready);
 })();
