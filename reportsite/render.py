@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .charts.build import ChartSet
 from .config import Project
@@ -60,7 +61,18 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["date"] = lambda value, lang: format_date(value, lang)
+    env.globals["inline_style"] = lambda name: inline_style(templates_dir / "static" / name)
     return env
+
+
+def inline_style(path: Path) -> Markup:
+    """A stylesheet's text for a <style> element, so the first paint waits on no request."""
+    css = path.read_text(encoding="utf-8")
+    if "</style" in css.lower():
+        raise TemplateError(
+            "a stylesheet cannot contain '</style' when inlined", path=Path("templates/static") / path.name
+        )
+    return Markup(css.strip())
 
 
 def render_pages(site: SiteInfo, charts: ChartSet) -> dict[str, bytes]:

@@ -1,8 +1,9 @@
 // Charts paint first as static SVG images (light or dark by the reader's colour
-// scheme). After the page has loaded, this fetches the self-hosted Vega bundle
-// and swaps each image for its interactive view, themed from the page's own
-// colours, and re-themes the views when the colour scheme changes. Without
-// JavaScript, or if anything fails, the static image simply stays.
+// scheme). Once the page has loaded and painted, each chart that comes near the
+// window turns into its interactive view: the self-hosted Vega bundle is fetched
+// once, with the first such chart, and each view is themed from the page's own
+// colours and re-themed when the colour scheme changes. Without JavaScript, or if
+// anything fails, the static image simply stays.
 (function () {
   "use strict";
   var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart[data-spec]"));
@@ -95,14 +96,42 @@
     });
   }
 
+  // The bundle is fetched once, when the first chart comes near the window; each chart turns
+  // live as it comes near. A reader who never scrolls to a chart never pays for Vega.
+  var bundle = null;
+
+  function loadBundle() {
+    if (!bundle) {
+      bundle = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + "assets/vega.js";
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return bundle;
+  }
+
+  function activate(figure) {
+    loadBundle().then(function () { return embed(figure); }, function () {
+      figure.classList.add("is-static");
+    });
+  }
+
   function start() {
-    var script = document.createElement("script");
-    script.src = root + "assets/vega.js";
-    script.onload = function () { figures.forEach(embed); };
-    script.onerror = function () {
-      figures.forEach(function (f) { f.classList.add("is-static"); });
-    };
-    document.head.appendChild(script);
+    if (!window.IntersectionObserver) {
+      figures.forEach(activate);
+      return;
+    }
+    var watcher = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        watcher.unobserve(entry.target);
+        activate(entry.target);
+      });
+    }, { rootMargin: "0px 0px 200px 0px" });
+    figures.forEach(function (f) { watcher.observe(f); });
   }
 
   if (dark && dark.addEventListener) {
@@ -110,6 +139,23 @@
       if (window.vegaEmbed) figures.filter(function (f) { return f.classList.contains("is-interactive"); }).forEach(embed);
     });
   }
-  if (document.readyState === "complete") start();
-  else window.addEventListener("load", start);
+  // Start once the page has loaded and shown its first content, so fetching and compiling
+  // Vega never competes with the page's first picture.
+  function afterFirstPaint(next) {
+    var types = window.PerformanceObserver && PerformanceObserver.supportedEntryTypes;
+    if (!types || types.indexOf("paint") < 0 || performance.getEntriesByName("first-contentful-paint").length) {
+      next();
+      return;
+    }
+    var observer = new PerformanceObserver(function (list) {
+      if (!list.getEntriesByName("first-contentful-paint").length) return;
+      observer.disconnect();
+      next();
+    });
+    observer.observe({ type: "paint" });
+  }
+
+  function ready() { afterFirstPaint(start); }
+  if (document.readyState === "complete") ready();
+  else window.addEventListener("load", ready);
 })();
