@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportsite.svgtidy import compact_svg
 
@@ -39,3 +43,46 @@ def test_lines_become_relative_steps_through_points_kept_to_a_tenth_of_a_pixel()
 
 def test_is_idempotent() -> None:
     assert compact_svg(compact_svg(SVG)) == compact_svg(SVG)
+
+
+def _distance(point: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """How far a point lies from the segment a–b."""
+    (px, py), (ax, ay), (bx, by) = point, a, b
+    dx, dy = bx - ax, by - ay
+    span = dx * dx + dy * dy
+    t = 0.0 if not span else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / span))
+    return float(((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5)
+
+
+def _points(path: bytes) -> list[tuple[float, float]]:
+    """The absolute points of a compacted path (M, L and relative l steps)."""
+    found: list[tuple[float, float]] = []
+    for command, x, y in re.findall(rb"([MLl])(-?[\d.]+),?(-?[\d.]+)", path):
+        step = (float(x), float(y))
+        if command == b"l":
+            step = (found[-1][0] + step[0], found[-1][1] + step[1])
+        found.append(step)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=300, allow_nan=False), min_size=2, max_size=400))
+def test_a_dense_line_keeps_fewer_points_and_passes_within_three_tenths_of_a_pixel_of_every_one(
+    ys: list[float],
+) -> None:
+    xs = [i * 0.26 for i in range(len(ys))]  # a daily series: about four points per pixel
+    d = "M" + "L".join(f"{x:.6f},{y:.6f}" for x, y in zip(xs, ys, strict=True))
+    tidy = compact_svg(f'<svg><path d="{d}"/></svg>'.encode())
+    kept = _points(re.search(rb'd="([^"]*)"', tidy)[1])  # type: ignore[index]
+    assert kept[0][0] == 0 and abs(kept[0][1] - ys[0]) <= 0.05 + 1e-9 and len(kept) <= len(ys)
+    segments = list(itertools.pairwise(kept)) or [(kept[0], kept[0])]
+    for point in zip(xs, ys, strict=True):
+        assert min(_distance(point, a, b) for a, b in segments) <= 0.3 + 1e-6
+
+
+def test_a_flat_stretch_is_one_segment_and_a_spike_stays() -> None:
+    flat = "M0,10" + "".join(f"L{i / 4},10.04" for i in range(1, 400)) + "L100,10"
+    spike = "M0,10L1,10L1.25,4L1.5,10L2,10"
+    tidy = compact_svg(f'<svg><path d="{flat}"/><path d="{spike}"/></svg>'.encode())
+    assert b'd="M0,10l100,0"' in tidy
+    assert (1.2, 4.0) in _points(re.findall(rb'd="([^"]*)"', tidy)[1])  # the peak, 6 px above the line
