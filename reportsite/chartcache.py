@@ -127,12 +127,25 @@ def build_charts_cached(
     return chart_set
 
 
-def vega_bundle_cached(cache: RenderCache | None) -> bytes:
-    """The self-hosted Vega bundle, made once per renderer version."""
+def start_cold(workers: Any, snapshot: Snapshot, cache: RenderCache | None, **options: Any) -> None:
+    """On a cold cache (no Vega bundle made yet), start the drawing processes now, making the
+    bundle first, while this process reads the content; `options` as for build_charts_cached."""
+    if cache is None or cache.get(_bundle_key()) is not None:
+        return
+    from .chartpool import start_early
+    from .charts.build import vega_bundle
+
+    start_early(workers, snapshot, cache.folder.parent, options, first=vega_bundle)
+
+
+def vega_bundle_cached(cache: RenderCache | None, workers: Any = None) -> bytes:
+    """The self-hosted Vega bundle, made once per renderer version (by `workers` if they run)."""
     from .charts.build import vega_bundle
 
     if cache is None:
         return vega_bundle()
+    if workers is not None and workers.started:
+        return cache.get_or_make(_bundle_key(), lambda: workers.once(vega_bundle).result())
     return cache.get_or_make(_bundle_key(), vega_bundle)
 
 

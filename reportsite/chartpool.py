@@ -11,7 +11,9 @@ as drawing a few charts.
 
 The processes live as long as the build's `Workers`: once started for the
 charts, they also rasterise the sharing cards, the other slow step of a cold
-build. A build that draws no chart starts none.
+build. A build that draws no chart starts none; a build with a cold cache
+starts them before the charts are known (`start_early`), so that they import
+their libraries and make the Vega bundle while this process reads the content.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
@@ -42,6 +44,8 @@ class Workers:
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._setup: tuple[Any, ...] = ()
+        self._once: dict[str, Future[bytes]] = {}
 
     def __enter__(self) -> Workers:
         return self
@@ -58,12 +62,32 @@ class Workers:
         self.close()
         context = get_context("spawn")
         self._pool = ProcessPoolExecutor(count, mp_context=context, initializer=setup, initargs=args)
+        self._setup = (setup, *args)
         return self._pool
+
+    def ensure(
+        self, count: int, setup: Callable[..., None], snapshot: Snapshot, *args: Any
+    ) -> ProcessPoolExecutor:
+        """The running processes if they were set up with this snapshot and these arguments, else new ones."""
+        pool, known = self._pool, self._setup
+        if pool is not None and known[:1] == (setup,) and known[1:2] == (snapshot,) and known[2:] == args:
+            return pool
+        return self.start(count, setup, snapshot, *args)
+
+    def once(self, make: Callable[[], bytes]) -> Future[bytes]:
+        """`make()` in a process, asked for at most once while the processes run."""
+        if self._pool is None:
+            raise RuntimeError("no worker processes are running")
+        key = f"{make.__module__}.{make.__qualname__}"
+        if key not in self._once:
+            self._once[key] = self._pool.submit(make)
+        return self._once[key]
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self._setup, self._once = (), {}
 
     def map(self, make: Callable[[Any], bytes], items: list[Any]) -> list[bytes]:
         """`make` of every item: in the processes if they are running, else here."""
@@ -72,8 +96,25 @@ class Workers:
                 return list(self._pool.map(make, items))
             except BrokenProcessPool:
                 log.warning("a worker process died; finishing here instead")
-                self._pool = None
+                self.close()
         return [make(item) for item in items]
+
+
+def start_early(
+    workers: Workers,
+    snapshot: Snapshot,
+    cache_dir: Path | None,
+    options: dict[str, Any],
+    first: Callable[[], bytes] | None = None,
+) -> None:
+    """Start the drawing processes before the charts are known (a cold build will need them), and
+    hand them `first` to make meanwhile; `draw_jobs` with the same data takes them over."""
+    count = worker_count(MAX_WORKERS * MIN_JOBS_PER_WORKER)
+    if count < 2:
+        return
+    workers.ensure(count, _receive, snapshot, cache_dir, options)
+    if first is not None:
+        workers.once(first)
 
 
 def draw_jobs(
@@ -97,20 +138,29 @@ def draw_jobs(
     in_package = all(index[name].module.startswith("reportsite.") for name, _ in jobs)
     folder = cache.folder.parent if cache is not None else None
     if count < 2 or not in_package:
-        return dict(draw_batch(jobs, snapshot, folder, options)), alongside() if alongside else None
+        return dict(draw_batch(jobs, snapshot, folder, options)), _made(alongside, workers)
     with contextlib.ExitStack() as stack:
         if workers is None:
             workers = stack.enter_context(Workers())
         try:
-            pool = workers.start(count, _receive, snapshot, folder, options)  # sent once per process
-            extra = pool.submit(alongside) if alongside is not None else None
+            pool = workers.ensure(count, _receive, snapshot, folder, options)  # data sent once per process
+            extra = workers.once(alongside) if alongside is not None else None
             futures = [pool.submit(_draw_one, job) for job in largest_first(jobs, index, snapshot)]
             drawn = dict(future.result() for future in futures)
             return drawn, extra.result() if extra is not None else None
         except BrokenProcessPool:
             log.warning("charts: a drawing process died; drawing here instead")
             workers.close()
-            return dict(draw_batch(jobs, snapshot, folder, options)), alongside() if alongside else None
+            return dict(draw_batch(jobs, snapshot, folder, options)), _made(alongside, None)
+
+
+def _made(make: Callable[[], bytes] | None, workers: Workers | None) -> bytes | None:
+    """`make()`: from the processes if they were already asked for it, else here."""
+    if make is None:
+        return None
+    if workers is not None and workers.started:
+        return workers.once(make).result()
+    return make()
 
 
 def largest_first(jobs: list[Job], index: dict[str, Any], snapshot: Snapshot) -> list[Job]:

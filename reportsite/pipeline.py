@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .cache import RenderCache, activate
+from .chartcache import build_charts_cached, chart_index, start_cold, vega_bundle_cached
 from .chartpool import Workers
 from .claims import load_ledger
 from .config import Project, load_project
@@ -52,36 +53,36 @@ def build_site(
     """Build the site in `root` into `out`; `cache` lets unchanged chart renders be reused."""
     started = time.perf_counter()
     activate(cache)  # any stage may memoize() a costly conversion in it
-    warnings = Warnings()
-    # 1. Load the project: folders, settings, interface strings.
-    project = load_project(root)
-    # 2. Load the data snapshot: registry, CSVs, manifests. Only data/ is read.
-    snapshot = load_snapshot(project.data_dir, warnings)
-    warn_late(snapshot, warnings)
-    # 2b. Check the claims ledger against the data; load the policy events and tables.
-    ledger = load_ledger(project.data_dir, snapshot)
-    events = load_events(project.data_dir)
-    policy = load_policy(project.data_dir)
+    with Workers() as workers:  # drawing processes: started only when charts must be drawn
+        warnings = Warnings()
+        # 1. Load the project: folders, settings, interface strings.
+        project = load_project(root)
+        # 2. Load the data snapshot: registry, CSVs, manifests. Only data/ is read.
+        snapshot = load_snapshot(project.data_dir, warnings)
+        warn_late(snapshot, warnings)
+        # 2b. Check the claims ledger against the data; load the policy events and tables.
+        ledger = load_ledger(project.data_dir, snapshot)
+        events = load_events(project.data_dir)
+        policy = load_policy(project.data_dir)
+        drawing = {"events": events, "policy": policy, "validated": project.languages[:1]}
+        # The first language's specs are checked against the Vega-Lite schema (the tests check all).
+        start_cold(workers, snapshot, cache, **drawing)  # a cold cache: the drawing processes start now
 
-    def values_for(lang: str) -> Values:
-        values = Values(snapshot, lang)
-        values.extra.update(policy_functions(policy, project.templates_dir, values, words(project, lang)))
-        return values
+        def values_for(lang: str) -> Values:
+            values = Values(snapshot, lang)
+            values.extra.update(policy_functions(policy, project.templates_dir, values, words(project, lang)))
+            return values
 
-    # 3. Parse the content: front matter, live values, Markdown; charts become slots.
-    from .chartcache import build_charts_cached, chart_index, vega_bundle_cached
-
-    charts = chart_index(cache)  # with a cache: without running chart code when it is unchanged
-    pages = parse_content(
-        project.content_dir,
-        project.languages,
-        values_for,
-        charts,
-        relative_to=project.root,
-    )
-    with Workers() as workers:  # drawing processes, started only if charts must be drawn
-        # 4. Build the charts that pages use, in every language (checked against the
-        #    Vega-Lite schema in the first; the test suite checks every language).
+        # 3. Parse the content: front matter, live values, Markdown; charts become slots.
+        charts = chart_index(cache)  # with a cache: without running chart code when it is unchanged
+        pages = parse_content(
+            project.content_dir,
+            project.languages,
+            values_for,
+            charts,
+            relative_to=project.root,
+        )
+        # 4. Build the charts that pages use, in every language.
         used = {use.name for page in pages for use in page.charts}
         chart_set = build_charts_cached(
             charts,
@@ -90,10 +91,8 @@ def build_site(
             project.languages,
             project.data_dir,
             cache,
-            events=events,
-            policy=policy,
-            validated=project.languages[:1],
-            workers=workers,
+            workers,
+            **drawing,
         )
         # 5. Render the pages through the templates.
         claims = {
@@ -105,7 +104,7 @@ def build_site(
         files.update(chart_set.files)
         files.update(static_files(project.templates_dir))
         if used:
-            files["assets/vega.js"] = vega_bundle_cached(cache)
+            files["assets/vega.js"] = vega_bundle_cached(cache, workers)
         files.update(downloads(snapshot))
         files[".nojekyll"] = b""
         if strict and warnings:

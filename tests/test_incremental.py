@@ -137,6 +137,19 @@ def test_worker_processes_start_only_for_charts_to_draw_and_end_with_the_build(
     assert len(pools) == 1  # everything came from the cache: no process started
 
 
+def test_workers_are_taken_over_with_the_same_data_and_make_each_thing_once(tmp_path: Path) -> None:
+    from reportsite.data import Snapshot
+
+    one, other = Snapshot({}), Snapshot({})
+    with chartpool.Workers() as workers:
+        first = workers.ensure(2, chartpool._receive, one, tmp_path, {"validated": ("en",)})
+        assert workers.ensure(2, chartpool._receive, one, tmp_path, {"validated": ("en",)}) is first
+        made = workers.once(os.getcwdb)
+        assert workers.once(os.getcwdb) is made and made.result() == os.getcwdb()
+        assert workers.ensure(2, chartpool._receive, other, tmp_path, {"validated": ("zh",)}) is not first
+    assert not workers.started
+
+
 def test_workers_give_the_same_pngs_as_this_process() -> None:
     from reportsite.cards import svg_to_png
 
