@@ -93,7 +93,7 @@ def build_charts_cached(
     from data/, which is part of every key); `workers` (chartpool.Workers) keeps
     any drawing processes for the rest of the build.
     """
-    from .charts.build import ChartSet, build_charts, vega_bundle
+    from .charts.build import ChartSet, build_charts
 
     if cache is None:
         from .charts import load_charts
@@ -111,12 +111,7 @@ def build_charts_cached(
         from .chartpool import draw_jobs
 
         log.info("charts: drawing %d of %d (chart, language) pairs", len(missing), len(keys))
-        bundle_key = _bundle_key()
-        make_bundle = vega_bundle if cache.get(bundle_key) is None else None  # made while the charts draw
-        drawings, bundle = draw_jobs(missing, index, snapshot, cache, options, make_bundle, workers)
-        if bundle is not None:
-            cache.put(bundle_key, bundle)
-        for job, drawn in drawings.items():
+        for job, drawn in draw_jobs(missing, index, snapshot, cache, options, workers).items():
             _save(cache, keys[job], *drawn)
             found[job] = drawn
     chart_set = ChartSet({}, {})
@@ -139,7 +134,8 @@ def start_cold(workers: Any, snapshot: Snapshot, cache: RenderCache | None, **op
 
 
 def vega_bundle_cached(cache: RenderCache | None, workers: Any = None) -> bytes:
-    """The self-hosted Vega bundle, made once per renderer version (by `workers` if they run)."""
+    """The self-hosted Vega bundle, made once per renderer version: by `workers` if they run
+    (the renderer holds the interpreter lock, and made here it would keep them waiting for work)."""
     from .charts.build import vega_bundle
 
     if cache is None:

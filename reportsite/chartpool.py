@@ -123,44 +123,28 @@ def draw_jobs(
     snapshot: Snapshot,
     cache: RenderCache | None,
     options: dict[str, Any],
-    alongside: Callable[[], bytes] | None = None,
     workers: Workers | None = None,
-) -> tuple[dict[Job, tuple[dict[str, bytes], Any]], bytes | None]:
+) -> dict[Job, tuple[dict[str, bytes], Any]]:
     """Each job's files and figure, drawn in this process or spread over workers.
 
-    `alongside` is one more piece of work (a module-level function, so a worker
-    can run it), returned beside the drawings. It runs in a worker too: the
-    renderer holds the interpreter lock, and in this process it would keep the
-    work from being handed out. Without `workers`, any processes started here
-    end before this returns.
+    Without `workers`, any processes started here end before this returns.
     """
     count = worker_count(len(jobs))
     in_package = all(index[name].module.startswith("reportsite.") for name, _ in jobs)
     folder = cache.folder.parent if cache is not None else None
     if count < 2 or not in_package:
-        return dict(draw_batch(jobs, snapshot, folder, options)), _made(alongside, workers)
+        return dict(draw_batch(jobs, snapshot, folder, options))
     with contextlib.ExitStack() as stack:
         if workers is None:
             workers = stack.enter_context(Workers())
         try:
             pool = workers.ensure(count, _receive, snapshot, folder, options)  # data sent once per process
-            extra = workers.once(alongside) if alongside is not None else None
             futures = [pool.submit(_draw_one, job) for job in largest_first(jobs, index, snapshot)]
-            drawn = dict(future.result() for future in futures)
-            return drawn, extra.result() if extra is not None else None
+            return dict(future.result() for future in futures)
         except BrokenProcessPool:
             log.warning("charts: a drawing process died; drawing here instead")
             workers.close()
-            return dict(draw_batch(jobs, snapshot, folder, options)), _made(alongside, None)
-
-
-def _made(make: Callable[[], bytes] | None, workers: Workers | None) -> bytes | None:
-    """`make()`: from the processes if they were already asked for it, else here."""
-    if make is None:
-        return None
-    if workers is not None and workers.started:
-        return workers.once(make).result()
-    return make()
+            return dict(draw_batch(jobs, snapshot, folder, options))
 
 
 def largest_first(jobs: list[Job], index: dict[str, Any], snapshot: Snapshot) -> list[Job]:
