@@ -160,11 +160,6 @@ def card_pngs(cards: list[Card], workers: Workers | None = None) -> list[bytes]:
     return [memoize(KIND, svg, lambda svg=svg: drawn[svg], renderer) for svg in svgs]  # type: ignore[misc]
 
 
-def card_png(card: Card) -> bytes:
-    """One card as PNG (see `card_pngs`)."""
-    return card_pngs([card])[0]
-
-
 def svg_to_png(svg: str) -> bytes:
     """Rasterise an SVG document (in whichever process runs it)."""
     import vl_convert

@@ -25,12 +25,15 @@ import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import RenderCache, cache_key
 from .codehash import code_hash, package_hash, versions
 from .data import Snapshot
 from .figurecodec import decode_figure, encode_figure
+
+if TYPE_CHECKING:
+    from .chartpool import Workers
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +87,7 @@ def build_charts_cached(
     languages: tuple[str, ...],
     data_dir: Path,
     cache: RenderCache | None,
-    workers: Any = None,
+    workers: Workers | None = None,
     **options: Any,
 ) -> Any:
     """The ChartSet of `names` in every language, drawing only what the cache lacks.
@@ -122,7 +125,7 @@ def build_charts_cached(
     return chart_set
 
 
-def start_cold(workers: Any, snapshot: Snapshot, cache: RenderCache | None, **options: Any) -> None:
+def start_cold(workers: Workers, snapshot: Snapshot, cache: RenderCache | None, **options: Any) -> None:
     """On a cold cache (no Vega bundle made yet), start the drawing processes now, making the
     bundle first, while this process reads the content; `options` as for build_charts_cached."""
     if cache is None or cache.get(_bundle_key()) is not None:
@@ -133,7 +136,7 @@ def start_cold(workers: Any, snapshot: Snapshot, cache: RenderCache | None, **op
     start_early(workers, snapshot, cache.folder.parent, options, first=vega_bundle)
 
 
-def vega_bundle_cached(cache: RenderCache | None, workers: Any = None) -> bytes:
+def vega_bundle_cached(cache: RenderCache | None, workers: Workers | None = None) -> bytes:
     """The self-hosted Vega bundle, made once per renderer version: by `workers` if they run
     (the renderer holds the interpreter lock, and made here it would keep them waiting for work)."""
     from .charts.build import vega_bundle
